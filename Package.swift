@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+// Scribe: a speech-to-text engine in Swift. Targets depend one way:
+// C shims -> Audio / Features / Tensor -> NN -> Model -> Decoding -> scribe; Evaluation and Training beside.
+import PackageDescription
+
+/// Release builds of numeric targets: checked arithmetic stays on (Swift's default -O).
+let numeric: [SwiftSetting] = []
+
+let package = Package(
+    name: "Scribe",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "scribe", targets: ["scribe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries behind module maps (no Swift API of their own).
+        .systemLibrary(name: "CSndfile", path: "Sources/CSndfile", pkgConfig: "sndfile",
+                       providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f",
+                       providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSoxr", path: "Sources/CSoxr", pkgConfig: "soxr",
+                       providers: [.apt(["libsoxr-dev"])]),
+
+        .target(name: "Audio", dependencies: ["CSndfile", "CSoxr"], swiftSettings: numeric),
+        .target(name: "Features", dependencies: ["CFFTW"], swiftSettings: numeric),
+        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numeric),
+        .target(name: "Evaluation"),
+        .executableTarget(name: "scribe", dependencies: [
+            "Audio", "Features", "Tensor", "Evaluation",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: numeric),
+
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Audio", "TestSupport"],
+                    resources: [.copy("Goldens")]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,29 @@
+// The `scribe` command: subcommands for transcription, features, evaluation and training.
+// This file holds only the root command and process start-up (BLAS core selection); each
+// subcommand lives in its own file.
+import ArgumentParser
+import Foundation
+
+@main
+struct Scribe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scribe",
+        abstract: "Scribe: speech-to-text with attention encoder-decoder models, on the CPU.",
+        discussion: """
+            Audio files may be WAV, FLAC or OGG at any rate and channel count; `-` reads stdin.
+            Run `scribe help <subcommand>` for the options of each subcommand.
+            """,
+        version: "0.1.0",
+        subcommands: [FeaturesCommand.self, ScoreCommand.self]
+    )
+
+    static func main() {
+        BLASStartup.ensureCoreType()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
