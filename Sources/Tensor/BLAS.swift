@@ -1,0 +1,26 @@
+// BLAS: the thin Swift face of OpenBLAS's sgemm and its core query. Shapes are checked by the
+// callers (Tensor+MatMul.swift); this file only passes pointers and leading dimensions.
+import CBLAS
+
+public enum BLAS {
+    /// The kernel family OpenBLAS chose ("SkylakeX", "Haswell", "Prescott" = slow generic fallback).
+    public static func coreName() -> String {
+        guard let p = openblas_get_corename() else { return "unknown" }
+        return String(cString: p)
+    }
+
+    /// C[M,N] = alpha · op(A)[M,K] · op(B)[K,N] + beta · C, row-major, op = transpose when asked.
+    /// `lda`/`ldb` are the row lengths of A and B as stored.
+    @inline(__always)
+    public static func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {  // BLAS leaves C alone for k == 0 only when beta == 1
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
