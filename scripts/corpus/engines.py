@@ -1,0 +1,171 @@
+"""The voice inventory and one synthesizer per TTS engine (espeak-ng, mbrola through espeak-ng, flite, festival,
+pico2wave, FreeTTS).
+
+What this is: `all_voices()` lists every English voice Debian offers with its engine, whether it is reserved for the
+unseen-voice test split, and whether it is installed here; `synthesize(voice, items, tmpdir)` turns a block of
+normalized sentences into raw WAV files with that voice, batching engines that are slow to start (festival, FreeTTS).
+What it is not: augmentation (augment.py) or planning (make-corpus).
+"""
+import os
+import shutil
+import subprocess
+
+ESPEAK_DATA_DIRS = ["/usr/lib/x86_64-linux-gnu/espeak-ng-data", "/usr/lib/aarch64-linux-gnu/espeak-ng-data",
+                    "/usr/share/espeak-ng-data"]
+ESPEAK_ACCENTS = ["en-us", "en-gb", "en-gb-x-rp", "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-029", "en-us-nyc"]
+ESPEAK_MBROLA = ["us1", "us2", "en1", "de1", "de2", "de3", "de4", "de5", "de6", "gr2", "ro1", "nl2", "fr1", "fr4",
+                 "hu1", "sw1", "sw2", "af1", "pl1"]
+FLITE = ["kal16", "awb", "rms", "kal"]
+FESTIVAL = ["kal_diphone", "ked_diphone", "don_diphone", "us1_mbrola", "us2_mbrola", "en1_mbrola"]
+# Reserved for the unseen-voice test split; never used for training.
+RESERVED = [("flite", "slt"), ("festival", "cmu_us_slt_arctic_hts"), ("festival", "rab_diphone"),
+            ("espeak-mbrola", "us3"), ("festival", "us3_mbrola"), ("espeak-ng", "en-gb-scotland"),
+            ("pico", "en-GB")]
+# Relative share of utterances per voice (espeak-ng accents pick one of ~100 variants per block).
+WEIGHT = {"espeak-ng": 3.0, "espeak-mbrola": 1.0, "flite": 1.5, "festival": 1.5, "pico": 3.0, "freetts": 2.0}
+PACKAGE = {"espeak-ng": "espeak-ng", "flite": "flite", "festival": "festival", "pico": "libttspico-utils",
+           "freetts": "freetts"}
+
+
+class Voice:
+    def __init__(self, engine, name, reserved=False):
+        self.engine, self.name, self.reserved = engine, name, reserved
+        self.weight = WEIGHT[engine]
+
+    @property
+    def id(self):
+        return f"{self.engine}/{self.name}"
+
+    def __repr__(self):
+        return self.id
+
+
+def espeak_data():
+    for d in ESPEAK_DATA_DIRS:
+        if os.path.isdir(os.path.join(d, "voices")):
+            return d
+    return None
+
+
+def espeak_variants():
+    d = espeak_data()
+    if not d:
+        return []
+    return sorted(v for v in os.listdir(os.path.join(d, "voices", "!v")) if " " not in v)
+
+
+def all_voices():
+    """Every voice this recipe knows, installed or not (see `missing_reason`)."""
+    vs = [Voice("espeak-ng", a) for a in ESPEAK_ACCENTS]
+    vs += [Voice("espeak-mbrola", m) for m in ESPEAK_MBROLA]
+    vs += [Voice("flite", f) for f in FLITE]
+    vs += [Voice("festival", f) for f in FESTIVAL]
+    vs += [Voice("pico", "en-US"), Voice("freetts", "kevin16")]
+    vs += [Voice(e, n, reserved=True) for e, n in RESERVED]
+    return vs
+
+
+_flite_voices = None
+
+
+def missing_reason(v):
+    """None when the voice can be used here, else a message saying what to install."""
+    if v.engine in ("espeak-ng", "espeak-mbrola"):
+        if not shutil.which("espeak-ng") or not espeak_data():
+            return "espeak-ng is not installed (apt-get install espeak-ng)"
+        if v.engine == "espeak-ng":
+            lang = os.path.join(espeak_data(), "lang", "gmw")
+            names = {n.lower() for n in os.listdir(lang)} if os.path.isdir(lang) else set()
+            names |= {"en-gb"} if "en" in names else set()
+            return None if v.name.lower() in names else f"espeak-ng has no accent {v.name} in this version"
+        if not shutil.which("mbrola"):
+            return "mbrola is not installed (contrib/non-free: scripts/corpus/install-voices)"
+        if not os.path.isdir(f"/usr/share/mbrola/{v.name}"):
+            return f"mbrola voice {v.name} is not installed (apt-get install mbrola-{v.name}; non-free)"
+        return None
+    if v.engine == "flite":
+        global _flite_voices
+        if not shutil.which("flite"):
+            return "flite is not installed"
+        if _flite_voices is None:
+            out = subprocess.run(["flite", "-lv"], capture_output=True, text=True).stdout
+            _flite_voices = set(out.split(":", 1)[-1].split())
+        return None if v.name in _flite_voices else f"flite has no voice {v.name}"
+    if v.engine == "festival":
+        if not shutil.which("festival"):
+            return "festival is not installed"
+        for sub in ("english", "us"):
+            if os.path.isdir(f"/usr/share/festival/voices/{sub}/{v.name}"):
+                if v.name.endswith("_mbrola") and not shutil.which("mbrola"):
+                    return "mbrola is not installed (non-free)"
+                return None
+        return f"festival voice {v.name} is not installed (festvox-* package)"
+    if v.engine == "pico":
+        if not shutil.which("pico2wave"):
+            return "pico2wave is not installed (libttspico-utils, non-free)"
+        return None
+    if v.engine == "freetts":
+        if not os.path.exists("/usr/share/java/freetts.jar") or not shutil.which("java"):
+            return "FreeTTS is not installed (apt-get install freetts; needs java)"
+        return None
+    return "unknown engine"
+
+
+# ------------------------------------------------------------------ synthesis
+# An item: dict(text, rate, pitch, variant) -> raw WAV written to item["raw"]. rate > 1 is faster; pitch is a
+# factor around 1 (engines without native controls get sox tempo/pitch in augment.py: item["post"]).
+
+def _run(cmd, **kw):
+    r = subprocess.run(cmd, capture_output=True, timeout=kw.pop("timeout", 600), **kw)
+    if r.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed ({r.returncode}): {r.stderr.decode(errors='replace')[-300:]}")
+    return r
+
+
+def synthesize(voice, items, tmpdir):
+    for i, it in enumerate(items):
+        it["raw"] = os.path.join(tmpdir, f"raw{i:03d}.wav")
+        it["post_tempo"], it["post_pitch"] = 1.0, 1.0
+    e = voice.engine
+    if e in ("espeak-ng", "espeak-mbrola"):
+        for it in items:
+            name = voice.name if e == "espeak-ng" else f"mb-{voice.name}" + ("" if voice.name in ("us1", "us2", "us3", "en1") else "-en")
+            if e == "espeak-ng" and it.get("variant"):
+                name += "+" + it["variant"]
+            _run(["espeak-ng", "-v", name, "-a", "40", "-s", str(int(165 * it["rate"])),
+                  "-p", str(int(max(0, min(99, 50 * it["pitch"] ** 2)))), "-w", it["raw"], it["text"]])
+    elif e == "flite":
+        for it in items:
+            f0 = {"kal": 105, "kal16": 105, "awb": 110, "rms": 100, "slt": 170}.get(voice.name, 110) * it["pitch"]
+            _run(["flite", "-voice", voice.name, "--setf", f"duration_stretch={1 / it['rate']:.3f}",
+                  "--setf", f"int_f0_target_mean={f0:.1f}", "-t", it["text"], "-o", it["raw"]])
+    elif e == "pico":
+        for it in items:
+            markup = (f"<speed level='{int(100 * it['rate'])}'><pitch level='{int(100 * it['pitch'])}'>"
+                      f"{it['text']}</pitch></speed>")
+            _run(["pico2wave", "-l", voice.name, "-w", it["raw"], markup])
+    elif e == "festival":
+        script = os.path.join(tmpdir, "batch.scm")
+        with open(script, "w") as fh:
+            fh.write(f"(voice_{voice.name})\n")
+            for it in items:
+                text = it["text"].replace("\\", "").replace('"', "")
+                fh.write(f"(Parameter.set 'Duration_Stretch {1 / it['rate']:.3f})\n")
+                fh.write(f'(utt.save.wave (utt.synth (Utterance Text "{text}")) "{it["raw"]}" \'riff)\n')
+                it["post_pitch"] = it["pitch"]
+        _run(["festival", "-b", script])
+    elif e == "freetts":
+        lines = os.path.join(tmpdir, "lines.txt")
+        with open(lines, "w") as fh:
+            fh.write("".join(it["text"] + "\n" for it in items))
+        base = os.path.join(tmpdir, "ftts.wav")
+        _run(["java", "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-jar", "/usr/share/java/freetts.jar",
+              "-voice", voice.name, "-lines", lines, "-dumpMultiAudio", base])
+        for i, it in enumerate(items):
+            os.replace(os.path.join(tmpdir, f"ftts{i}.wav"), it["raw"])
+            it["post_tempo"], it["post_pitch"] = it["rate"], it["pitch"]
+    else:
+        raise RuntimeError(f"unknown engine {e}")
+    for it in items:
+        if not os.path.exists(it["raw"]) or os.path.getsize(it["raw"]) < 100:
+            raise RuntimeError(f"{voice.id} wrote no audio for: {it['text'][:60]}")
