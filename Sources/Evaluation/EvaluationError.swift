@@ -24,7 +24,8 @@ public enum EvaluationError: Error, Equatable, CustomStringConvertible {
         case .invalidUTF8(let path, let line, let offset):
             return "\(path):\(line): invalid UTF-8 at byte \(offset) of the file. HINT: convert with `iconv -t UTF-8`."
         case .duplicateID(let path, let id, let first, let line):
-            return "\(path):\(line): duplicate utterance id \"\(id)\" (first on line \(first))"
+            return "\(path):\(line): duplicate utterance id \"\(id)\" (first on line \(first)). "
+                + "HINT: if this is plain text rather than `id text` lines, pass --format plain."
         case .malformedJSON(let path, let line, let reason):
             return "\(path):\(line): not a JSON object (\(reason)). HINT: a manifest has one JSON object per line."
         case .missingField(let path, let line, let field):

@@ -6,6 +6,9 @@ public struct ConfusionPair: Sendable, Equatable {
     public var reference: String
     public var hypothesis: String
     public var count: Int
+    public init(reference: String, hypothesis: String, count: Int) {
+        self.reference = reference; self.hypothesis = hypothesis; self.count = count
+    }
 }
 
 /// The result of scoring a corpus (see `ScoreAccumulator`). Rates are fractions, not percent.

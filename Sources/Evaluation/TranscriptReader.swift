@@ -5,7 +5,7 @@ import Foundation
 /// How a transcript file is laid out.
 public enum TranscriptFormat: String, CaseIterable, Sendable {
     /// JSON Lines if the first non-blank line starts with `{`; Kaldi if every non-blank line starts with a token
-    /// holding a digit and those tokens are unique; otherwise plain text.
+    /// holding a digit (such as `utt1` or `1089-134686-0000`); otherwise plain text.
     case auto
     /// `id text` per line (blank lines skipped).
     case kaldi
@@ -134,13 +134,8 @@ public enum TranscriptReader {
         let content = lines.filter { !isBlank($0) }
         guard let first = content.first else { return .plain }
         if first.unicodeScalars.first(where: { !Tokenization.isPythonSpace($0) }) == "{" { return .jsonl }
-        var seen = Set<String>()
-        for line in content {
-            let id = splitID(line).0
-            guard id.unicodeScalars.contains(where: { $0.properties.numericType != nil }),
-                  seen.insert(id).inserted else { return .plain }
-        }
-        return .kaldi
+        let allIDs = content.allSatisfy { splitID($0).0.unicodeScalars.contains { $0.properties.numericType != nil } }
+        return allIDs ? .kaldi : .plain
     }
 
     static func parseJSONLine(_ text: String, line: Int, path: String, role: TranscriptRole) throws -> TranscriptEntry {

@@ -14,7 +14,7 @@ struct ScoreCommand: ParsableCommand {
             Files may be Kaldi-style `id text` lines, line-aligned plain text, or JSON Lines manifests
             (NeMo style: id from "id" or "audio_filepath", text from "text"; a hypothesis manifest may use
             "pred_text"). --format auto picks JSON Lines when the first line starts with `{`, Kaldi when every
-            line starts with a unique token containing a digit, plain text otherwise. Two files with ids are
+            line starts with a token containing a digit, plain text otherwise. Two files with ids are
             paired by id (ids on one side only are listed and not scored); otherwise line by line.
 
             Text is normalized first (lowercase, numbers and %, &, + ... spelled out, other punctuation
