@@ -129,9 +129,15 @@ extension Tensor {
         var outShape = shape
         outShape[ax] = k
         var out = [Float](repeating: 0, count: outer * k * inner)
+        // A run of consecutive indices (a slice) copies one block per outer index.
+        let first = indices.first ?? 0
+        let run = indices.enumerated().allSatisfy { $0.element == first + $0.offset }
         data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for o in 0..<outer {
+                for o in 0..<outer where run {
+                    (dst.baseAddress! + o * k * inner).update(from: src.baseAddress! + (o * dim + first) * inner, count: k * inner)
+                }
+                for o in 0..<outer where !run {
                     for (j, i) in indices.enumerated() {
                         (dst.baseAddress! + (o * k + j) * inner).update(from: src.baseAddress! + (o * dim + i) * inner, count: inner)
                     }
@@ -141,7 +147,11 @@ extension Tensor {
         let x = self
         return Tensor.make("indexSelect", shape: outShape, data: out, parents: [x]) { g in
             x.accumulateGrad { dst in
-                for o in 0..<outer {
+                for o in 0..<outer where run {
+                    let d = (o * dim + first) * inner, s = o * k * inner
+                    for e in 0..<(k * inner) { dst[d + e] += g[s + e] }
+                }
+                for o in 0..<outer where !run {
                     for (j, i) in indices.enumerated() {
                         let s = (o * k + j) * inner, d = (o * dim + i) * inner
                         for e in 0..<inner { dst[d + e] += g[s + e] }
