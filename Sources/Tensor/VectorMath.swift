@@ -6,13 +6,14 @@ import Foundation
 
 public enum VectorMath {
     // exp (Cephes expf): x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-7 polynomial, 2^n by exponent bits.
-    @usableFromInline static let expHi: Float = 88.3762626647949      // 2^127 still representable
-    @usableFromInline static let expLo: Float = -87.3365447505531     // below: result flushed to 0
-    @usableFromInline static let roundMagic: Float = 12582912          // 1.5·2^23: x + magic rounds to an integer
-
+    // Constants are local literals: a `static let` is a lazily initialized global whose accessor call
+    // inside the loop stops vectorization (measured: 2.4 ns/element instead of ~0.5).
     /// e^x for one value, the same arithmetic as the vector loop (inlined into it).
     @inlinable @inline(__always)
     public static func exp(_ v: Float) -> Float {
+        let expHi: Float = 88.3762626647949      // 2^127 still representable
+        let expLo: Float = -87.3365447505531     // below: result flushed to 0
+        let roundMagic: Float = 12582912         // 1.5·2^23: x + magic rounds x to an integer
         var x = v > expHi ? expHi : v
         x = x < expLo ? expLo : x
         let t = x * 1.44269504088896341 + roundMagic      // n + magic, n in low mantissa bits
