@@ -19,10 +19,7 @@ extension Tensor {
         let (b, t, v) = (logits.shape[0], logits.shape[1], logits.shape[2])
         precondition(inputLengths.count == b && targets.count == b,
                      "ctcLoss: \(inputLengths.count) input lengths and \(targets.count) targets for batch \(b)")
-        var logp = [Float](repeating: 0, count: logits.count)
-        logits.data.withUnsafeBufferPointer { x in
-            logp.withUnsafeMutableBufferPointer { logSoftmaxRows(x.baseAddress!, $0.baseAddress!, rows: b * t, n: v) }
-        }
+        let logp = logits.logSoftmaxValues(op: "ctcLoss").values
         var grad = [Float](repeating: 0, count: logits.count)   // d(loss_b)/d(logits), before reduction weights
         var total: Double = 0
         var weights = [Float](repeating: 0, count: b)

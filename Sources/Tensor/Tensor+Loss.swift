@@ -10,14 +10,9 @@ extension Tensor {
     /// Backward: (softmax − q) / rows, with one exp per logit and no separate log-softmax node.
     public static func crossEntropy(logits: Tensor, targets: [Int], ignoreIndex: Int? = 0,
                                     labelSmoothing eps: Float = 0) -> Tensor {
-        precondition(logits.rank >= 1, "crossEntropy: logits must have rank ≥ 1, got \(logits.shape)")
-        let v = logits.shape[logits.rank - 1], rows = v == 0 ? 0 : logits.count / v
+        let (logp, rows, v) = logits.logSoftmaxValues(op: "crossEntropy")
         precondition(targets.count == rows, "crossEntropy: \(targets.count) targets for \(rows) rows of logits \(logits.shape)")
         precondition(eps >= 0 && eps < 1, "crossEntropy: label smoothing \(eps) must be in [0, 1)")
-        var logp = [Float](repeating: 0, count: logits.count)
-        logits.data.withUnsafeBufferPointer { x in
-            logp.withUnsafeMutableBufferPointer { logSoftmaxRows(x.baseAddress!, $0.baseAddress!, rows: rows, n: v) }
-        }
         var total: Double = 0
         var used = 0
         for r in 0..<rows where targets[r] != ignoreIndex {

@@ -19,14 +19,20 @@ extension Tensor {
         }
     }
 
-    /// log softmax over the last axis. Backward: dx = g − softmax · Σg.
-    public func logSoftmax() -> Tensor {
-        precondition(rank >= 1, "logSoftmax: needs rank ≥ 1, got shape \(shape)")
+    /// Log-softmax values over the last axis, with the [rows, n] view they were computed in.
+    func logSoftmaxValues(op: String) -> (values: [Float], rows: Int, n: Int) {
+        precondition(rank >= 1, "\(op): needs rank ≥ 1, got shape \(shape)")
         let n = shape[rank - 1], rows = n == 0 ? 0 : count / n
         var y = [Float](repeating: 0, count: count)
         data.withUnsafeBufferPointer { x in
             y.withUnsafeMutableBufferPointer { Tensor.logSoftmaxRows(x.baseAddress!, $0.baseAddress!, rows: rows, n: n) }
         }
+        return (y, rows, n)
+    }
+
+    /// log softmax over the last axis. Backward: dx = g − softmax · Σg.
+    public func logSoftmax() -> Tensor {
+        let (y, rows, n) = logSoftmaxValues(op: "logSoftmax")
         let x = self, yd = y
         return Tensor.make("logSoftmax", shape: shape, data: y, parents: [x]) { g in
             let p = VectorMath.exp(yd)
@@ -42,13 +48,8 @@ extension Tensor {
 
     /// softmax over the last axis. Backward: dx = y ⊙ (g − Σ g⊙y).
     public func softmax() -> Tensor {
-        precondition(rank >= 1, "softmax: needs rank ≥ 1, got shape \(shape)")
-        let n = shape[rank - 1], rows = n == 0 ? 0 : count / n
-        var y = [Float](repeating: 0, count: count)
-        data.withUnsafeBufferPointer { x in
-            y.withUnsafeMutableBufferPointer { Tensor.logSoftmaxRows(x.baseAddress!, $0.baseAddress!, rows: rows, n: n) }
-        }
-        y = VectorMath.exp(y)
+        let (logY, rows, n) = logSoftmaxValues(op: "softmax")
+        let y = VectorMath.exp(logY)
         let x = self, yd = y
         return Tensor.make("softmax", shape: shape, data: y, parents: [x]) { g in
             x.accumulateGrad { dst in
