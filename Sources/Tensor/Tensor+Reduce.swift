@@ -51,3 +51,26 @@ extension Tensor {
         sum(axis: axis, keepDims: keepDims).scaled(1 / Float(max(dim(axis), 1)))
     }
 }
+
+extension Tensor {
+    /// Index of the largest value in each row of the last axis (first one on ties). Not on the tape.
+    public func argmaxLastAxis() -> [Int] {
+        topK(1).indices
+    }
+
+    /// The k largest values of each row of the last axis, largest first, with their indices
+    /// (rows × k, flattened). Not on the tape: for greedy and beam search.
+    public func topK(_ k: Int) -> (values: [Float], indices: [Int]) {
+        precondition(rank >= 1, "topK: needs rank ≥ 1, got shape \(shape)")
+        let n = shape[rank - 1], rows = n == 0 ? 0 : count / n
+        precondition(k >= 1 && k <= n, "topK: k = \(k) must be in 1...\(n) for shape \(shape)")
+        var values: [Float] = [], indices: [Int] = []
+        values.reserveCapacity(rows * k); indices.reserveCapacity(rows * k)
+        for r in 0..<rows {
+            let row = data[(r * n)..<((r + 1) * n)]
+            let best = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(k)
+            for i in best { values.append(data[i]); indices.append(i - r * n) }
+        }
+        return (values, indices)
+    }
+}

@@ -33,3 +33,13 @@ final class ShapeTests: XCTestCase {
         checkGradients([a]) { a.mean(axis: -1, keepDims: true) }
     }
 }
+
+final class SelectionTests: XCTestCase {
+    func testArgmaxAndTopK() {
+        let x = Tensor(shape: [2, 4], data: [0.1, 0.9, 0.9, -1, 5, 4, 3, 6])
+        XCTAssertEqual(x.argmaxLastAxis(), [1, 3])
+        let (v, i) = x.topK(2)
+        XCTAssertEqual(v, [0.9, 0.9, 6, 5])
+        XCTAssertEqual(i, [1, 2, 3, 0])
+    }
+}
