@@ -27,6 +27,22 @@ public final class Tensor {
     /// The op name, for error messages and graph dumps.
     public internal(set) var op: String = "leaf"
 
+    /// Tears the tape down iteratively: releasing a long chain of results (an unrolled decoder run
+    /// without backward) would otherwise recurse once per node through deinit and overflow the stack.
+    deinit {
+        guard !parents.isEmpty else { return }
+        var pending = parents
+        parents = []
+        backwardFn = nil   // the closure holds the parents too
+        while var node = pending.popLast() {
+            if isKnownUniquelyReferenced(&node) {
+                pending.append(contentsOf: node.parents)
+                node.parents = []
+                node.backwardFn = nil
+            }
+        }
+    }
+
     /// A tensor with the given shape and values (`data.count` must equal the product of `shape`).
     public init(shape: [Int], data: [Float], requiresGrad: Bool = false) {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")

@@ -35,6 +35,14 @@ final class AutogradTests: XCTestCase {
         y.backward()
         XCTAssertEqual(a.grad!, [1])
     }
+
+    func testReleasingLongGraphWithoutBackwardDoesNotOverflowStack() {
+        let a = Tensor(scalar: 1, requiresGrad: true)
+        var y: Tensor? = a
+        for _ in 0..<200_000 { y = y! * 1 }
+        y = nil
+        XCTAssertNil(y)
+    }
 }
 
 final class GradCheckSelfTest: XCTestCase {
