@@ -14,7 +14,7 @@ struct Scribe: ParsableCommand {
             Run `scribe help <subcommand>` for the options of each subcommand.
             """,
         version: "0.1.0",
-        subcommands: [FeaturesCommand.self, ScoreCommand.self]
+        subcommands: [FeaturesCommand.self, ScoreCommand.self, NormalizeCommand.self, ManifestCommand.self]
     )
 
     static func main() {

@@ -11,7 +11,7 @@ import os
 import subprocess
 import wave
 
-BANK_SECONDS = 120
+BANK_SECONDS = 60
 NOISES = ["white", "pink", "brown", "babble"]
 
 
@@ -31,6 +31,8 @@ def make_noise_bank(bankdir, babble_sources):
                   kind + "noise", "gain", "-n", "-3"])
             os.replace(path + ".tmp.wav", path)
     path = os.path.join(bankdir, "babble.wav")
+    if not babble_sources:  # no voice could speak: babble falls back to pink noise
+        babble_sources = [os.path.join(bankdir, "pink.wav")]
     if not os.path.exists(path):
         conv = []
         for i, src in enumerate(babble_sources):  # to 16 kHz first: sox concatenates only equal rates
@@ -38,13 +40,15 @@ def make_noise_bank(bankdir, babble_sources):
             _sox([src, "-r", "16000", "-c", "1", "-b", "16", c, "rate", "-v", "16000", "gain", "-n", "-3"])
             conv.append(c)
         streams = []
-        for t in range(6):
-            srcs = conv[t::6] * 3
+        for t in range(6):  # each talker: its sentences in turn, repeated to fill the bank
+            srcs = conv[t % len(conv)::6] or conv
             s = os.path.join(bankdir, f"talker{t}.wav")
-            _sox(srcs + [s] if len(srcs) > 1 else [srcs[0], s])
+            _sox(srcs + [s + ".one.wav"] if len(srcs) > 1 else [srcs[0], s + ".one.wav"])
+            length = max(0.1, _rms_and_duration(s + ".one.wav")[1])
+            _sox([s + ".one.wav", s, "repeat", str(int(BANK_SECONDS / length) + 1), "trim", "0", str(BANK_SECONDS)])
+            os.remove(s + ".one.wav")
             streams.append(s)
-        _sox(["-m"] + streams + ["-b", "16", path + ".tmp.wav", "trim", "0", str(BANK_SECONDS // 2),
-                                 "repeat", "1", "gain", "-n", "-3"])
+        _sox(["-m"] + streams + ["-b", "16", path + ".tmp.wav", "gain", "-n", "-3"])
         os.replace(path + ".tmp.wav", path)
         for s in streams + conv:
             os.remove(s)
@@ -61,7 +65,7 @@ def draw_params(rng):
     else:  # noise floor only
         p["noise"] = rng.choice(["white", "pink"])
         p["snr"] = round(rng.uniform(45, 65), 1)
-    p["noise_offset"] = round(rng.uniform(0, BANK_SECONDS - 40), 2)
+    p["noise_offset"] = round(rng.uniform(0, BANK_SECONDS - 30), 2)
     band = rng.random()
     if band < 0.15:
         p["band"] = "telephone"

@@ -141,7 +141,7 @@ def synthesize(voice, items, tmpdir):
                   "--setf", f"int_f0_target_mean={f0:.1f}", "-t", it["text"], "-o", it["raw"]])
     elif e == "pico":
         for it in items:
-            markup = (f"<speed level='{int(100 * it['rate'])}'><pitch level='{int(100 * it['pitch'])}'>"
+            markup = (f"<speed level='{int(88 * it['rate'])}'><pitch level='{int(100 * it['pitch'])}'>"
                       f"{it['text']}</pitch></speed>")
             _run(["pico2wave", "-l", voice.name, "-w", it["raw"], markup])
     elif e == "festival":

@@ -69,8 +69,6 @@ def normalize_one(line):
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
     s = s.lower()
-    for abbr, full in ABBREVIATIONS.items():
-        s = re.sub(r"(?<![a-z])" + re.escape(abbr), full + " ", s)
     s = NUMBER.sub(_number, s)
     for sym, word in SYMBOLS.items():
         s = s.replace(sym, word)
@@ -78,6 +76,13 @@ def normalize_one(line):
     # keep apostrophes only inside words (don't, o'clock); drop quotes and leading/trailing marks
     s = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", s)
     return " ".join(s.split())
+
+
+def expand_abbreviations(line):
+    """Corpus-side cleanup before normalizing: titles a TTS reads as words (Mr. -> mister), so transcript = speech."""
+    for abbr, full in ABBREVIATIONS.items():
+        line = re.sub(r"(?<![A-Za-z])" + re.escape(abbr), full + " ", line, flags=re.I)
+    return line
 
 
 def find_scribe(repo):
@@ -103,9 +108,10 @@ def _has_normalize(binary):
 
 def normalize_lines(lines, scribe=None):
     """Normalize many lines at once; returns (normalized list, backend name)."""
+    lines = [expand_abbreviations(l) for l in lines]
     if scribe:
-        data = "".join(l.replace("\n", " ") + "\n" for l in lines).encode("utf-8")
-        r = subprocess.run([scribe, "normalize"], input=data, capture_output=True, check=True)
+        data = "".join(l.replace("\n", " ").replace("\r", " ") + "\n" for l in lines).encode("utf-8")
+        r = subprocess.run([scribe, "normalize", "--quiet"], input=data, capture_output=True, check=True)
         out = r.stdout.decode("utf-8").split("\n")
         if out and out[-1] == "":
             out.pop()
@@ -119,7 +125,7 @@ if __name__ == "__main__":
     import sys
     empty = 0
     for raw in sys.stdin:
-        n = normalize_one(raw.rstrip("\n"))
+        n = normalize_one(expand_abbreviations(raw.rstrip("\n")))
         empty += n == ""
         print(n)
     print(f"normalize: {empty} lines became empty", file=sys.stderr)
