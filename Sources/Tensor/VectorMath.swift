@@ -64,12 +64,14 @@ public enum VectorMath {
     }
 
     // Buffer versions: parallel over chunks for large n (see Threading), one plain loop per chunk.
+    // In place (src == dst) gets its own one-pointer loop: with two pointers LLVM's runtime overlap
+    // check sends exact aliasing down the scalar fallback (measured 10 ns/element instead of 1.3).
 
     public static func exp(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count n: Int) {
         let s = SendablePointer(UnsafeMutablePointer(mutating: src)), d = SendablePointer(dst)
         Threading.parallelFor(n, cost: 4) { r in
             let sp = s.base, dp = d.base
-            for i in r { dp[i] = exp(sp[i]) }
+            if sp == dp { for i in r { dp[i] = exp(dp[i]) } } else { for i in r { dp[i] = exp(sp[i]) } }
         }
     }
 
@@ -77,7 +79,7 @@ public enum VectorMath {
         let s = SendablePointer(UnsafeMutablePointer(mutating: src)), d = SendablePointer(dst)
         Threading.parallelFor(n, cost: 4) { r in
             let sp = s.base, dp = d.base
-            for i in r { dp[i] = tanh(sp[i]) }
+            if sp == dp { for i in r { dp[i] = tanh(dp[i]) } } else { for i in r { dp[i] = tanh(sp[i]) } }
         }
     }
 
@@ -85,7 +87,7 @@ public enum VectorMath {
         let s = SendablePointer(UnsafeMutablePointer(mutating: src)), d = SendablePointer(dst)
         Threading.parallelFor(n, cost: 4) { r in
             let sp = s.base, dp = d.base
-            for i in r { dp[i] = sigmoid(sp[i]) }
+            if sp == dp { for i in r { dp[i] = sigmoid(dp[i]) } } else { for i in r { dp[i] = sigmoid(sp[i]) } }
         }
     }
 
