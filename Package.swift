@@ -29,8 +29,12 @@ let package = Package(
         .target(name: "Features", dependencies: ["CFFTW"], swiftSettings: numeric),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numeric),
         .target(name: "Evaluation"),
+        .target(name: "NN", dependencies: ["Tensor"], swiftSettings: numeric),
+        .target(name: "Model", dependencies: ["NN", "Features", "Evaluation"], swiftSettings: numeric),
+        .target(name: "Decoding", dependencies: ["Model"], swiftSettings: numeric),
+        .target(name: "Training", dependencies: ["Model", "Decoding", "Evaluation", "Audio", "Features"], swiftSettings: numeric),
         .executableTarget(name: "scribe", dependencies: [
-            "Audio", "Features", "Tensor", "Evaluation",
+            "Audio", "Features", "Tensor", "Evaluation", "NN", "Model", "Decoding", "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: numeric),
 
@@ -39,6 +43,9 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Audio", "TestSupport"],
                     resources: [.copy("Goldens")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Decoding", "Audio", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Decoding", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"], resources: [.copy("Goldens")]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],

@@ -60,6 +60,12 @@ public struct FeatureConfig: Codable, Equatable, Sendable {
 
     public init() {}
 
+    // Key names round-trip through JSON's snake_case strategies (n_fft ↔ nFft, remove_dc_offset ↔ removeDcOffset).
+    enum CodingKeys: String, CodingKey {
+        case sampleRate, nFFT = "nFft", winLength, hopLength, nMels, fMin, fMax, window, center, preemphasis
+        case removeDCOffset = "removeDcOffset", melScale, melNorm, logFloor, inputScale
+    }
+
     /// librosa `melspectrogram(sr=16000, n_fft=512, win_length=400, hop_length=160, n_mels=80)` + log.
     public static let librosa = FeatureConfig()
 

@@ -14,7 +14,8 @@ struct Scribe: ParsableCommand {
             Run `scribe help <subcommand>` for the options of each subcommand.
             """,
         version: "0.1.0",
-        subcommands: [FeaturesCommand.self, ScoreCommand.self, NormalizeCommand.self, ManifestCommand.self]
+        subcommands: [TranscribeCommand.self, FeaturesCommand.self, ScoreCommand.self, NormalizeCommand.self, ManifestCommand.self, InfoCommand.self, TrainCommand.self],
+        defaultSubcommand: TranscribeCommand.self
     )
 
     static func main() {

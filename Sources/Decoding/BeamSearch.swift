@@ -1,0 +1,124 @@
+// Beam search over the decoding contract: all live hypotheses advance in one batched step; candidates are
+// the top 2×beam extensions; finished hypotheses are ranked by a length-normalized or GNMT-penalized score,
+// with an optional coverage penalty and an EOS threshold; n-best output.
+import Foundation
+import Model
+
+/// Options of the beam search (every one is a CLI flag of `scribe transcribe`).
+public struct BeamOptions: Sendable {
+    /// Hypotheses kept per step.
+    public var beam: Int = 8
+    /// Length normalization: score / len^α (α = lengthPenalty; 0 = raw log-prob). With `gnmt`, the
+    /// GNMT penalty ((5 + len) / 6)^α is used instead of len^α.
+    public var lengthPenalty: Float = 1.0
+    public var gnmt: Bool = false
+    /// Coverage penalty β (GNMT): + β Σ_j log(min(Σ_i α_ij, 1)).
+    public var coveragePenalty: Float = 0
+    /// EOS threshold γ: a hypothesis may end only when log p(eos) ≥ γ + max log p(other token). nil: off.
+    public var eosThreshold: Float? = nil
+    /// Maximum output tokens per encoder frame, plus a constant.
+    public var maxLengthRatio: Float = 1.5
+    public var maxLengthConstant: Int = 10
+    /// Stop a hypothesis that repeats the same n-gram of this many tokens 3 times in a row (0 = off).
+    public var repetitionGuard: Int = 4
+    /// Hypotheses returned.
+    public var nBest: Int = 1
+
+    public init(beam: Int = 8) { self.beam = beam }
+}
+
+public struct BeamSearch {
+    public var options: BeamOptions
+
+    public init(options: BeamOptions = BeamOptions()) { self.options = options }
+
+    struct Live {
+        var tokens: [Int]
+        var logProb: Float
+        var attention: [[Float]]
+        var coverage: [Float]
+        var probs: [Float]
+    }
+
+    func finalScore(_ logProb: Float, length: Int, coverage: [Float]) -> Float {
+        let o = options
+        let lp: Float = o.gnmt ? Float(pow((5.0 + Double(length)) / 6.0, Double(o.lengthPenalty)))
+                               : Float(pow(Double(max(length, 1)), Double(o.lengthPenalty)))
+        var score = logProb / lp
+        if o.coveragePenalty != 0 {
+            score += o.coveragePenalty * coverage.reduce(0) { $0 + Foundation.log(Swift.max(Swift.min($1, 1), 1e-6)) }
+        }
+        return score
+    }
+
+    func repeats(_ tokens: [Int]) -> Bool {
+        let n = options.repetitionGuard
+        guard n > 0, tokens.count >= 3 * n else { return false }
+        let tail = Array(tokens.suffix(3 * n))
+        return tail[0..<n] == tail[n..<(2 * n)] && tail[n..<(2 * n)] == tail[(2 * n)...]
+    }
+
+    /// Decodes one utterance; returns up to nBest hypotheses, best first.
+    public func decode<D: StepDecoder>(_ decoder: D) -> [Hypothesis] {
+        let o = options, v = decoder.vocabularySize, t = decoder.frames
+        let maxLen = Int(Float(t) * o.maxLengthRatio) + o.maxLengthConstant
+        var live = [Live(tokens: [], logProb: 0, attention: [], coverage: [Float](repeating: 0, count: t), probs: [])]
+        var state = decoder.initialState(hypotheses: 1)
+        var finished = [Hypothesis]()
+        for step in 0..<maxLen {
+            let (lp, att, next) = decoder.step(live.map { $0.tokens.last ?? Vocabulary.sos }, state)
+            // Candidates: (parent, token, logProb)
+            var candidates = [(parent: Int, token: Int, logProb: Float)]()
+            for (i, h) in live.enumerated() {
+                let row = lp[(i * v)..<((i + 1) * v)]
+                var order = Array(2..<v)
+                order.sort { row[row.startIndex + $0] > row[row.startIndex + $1] }
+                for k in order.prefix(2 * o.beam) { candidates.append((i, k, h.logProb + row[row.startIndex + k])) }
+                // EOS, subject to the threshold.
+                let eosLP = row[row.startIndex + Vocabulary.eos]
+                let bestOther = row[row.startIndex + order[0]]
+                if o.eosThreshold.map({ eosLP >= $0 + bestOther }) ?? true {
+                    let attRow = Array(att[(i * t)..<((i + 1) * t)])
+                    var coverage = h.coverage
+                    for j in 0..<t { coverage[j] += attRow[j] }
+                    let total = h.logProb + eosLP
+                    finished.append(Hypothesis(tokens: h.tokens, logProb: total,
+                                               score: finalScore(total, length: h.tokens.count + 1, coverage: coverage),
+                                               attention: h.attention + [attRow], tokenProbs: h.probs))
+                }
+            }
+            candidates.sort { $0.logProb > $1.logProb }
+            var nextLive = [Live](), parents = [Int]()
+            for c in candidates {
+                if nextLive.count == o.beam { break }
+                let h = live[c.parent]
+                let attRow = Array(att[(c.parent * t)..<((c.parent + 1) * t)])
+                var coverage = h.coverage
+                for j in 0..<t { coverage[j] += attRow[j] }
+                let tokens = h.tokens + [c.token]
+                if repeats(tokens) { continue }
+                nextLive.append(Live(tokens: tokens, logProb: c.logProb, attention: h.attention + [attRow], coverage: coverage,
+                                     probs: h.probs + [(c.logProb - h.logProb).expValue]))
+                parents.append(c.parent)
+            }
+            // Stop when no live hypothesis can beat the best finished one: its score is bounded by its log-prob
+            // (which only falls) at the longest length, or it is already 10 nats below the best ending.
+            finished.sort { $0.score > $1.score }
+            if finished.count >= o.beam, let best = finished.first, let top = nextLive.first {
+                let bestRaw = finished.map(\.logProb).max()!
+                if finalScore(top.logProb, length: maxLen, coverage: top.coverage) < best.score || top.logProb < bestRaw - 10 { break }
+            }
+            _ = step
+            if nextLive.isEmpty { break }
+            live = nextLive
+            state = decoder.reorder(next, parents)
+        }
+        if finished.isEmpty, let h = live.first {
+            finished.append(Hypothesis(tokens: h.tokens, logProb: h.logProb,
+                                       score: finalScore(h.logProb, length: h.tokens.count, coverage: h.coverage),
+                                       attention: h.attention, tokenProbs: h.probs))
+        }
+        finished.sort { $0.score > $1.score }
+        return Array(finished.prefix(max(o.nBest, 1)))
+    }
+}

@@ -1,0 +1,164 @@
+// The model's Codable configuration, saved as config.json in every model directory and checkpoint:
+// front end, normalization statistics, vocabulary, subsampling, encoder, attention, decoder, CTC weight.
+import Features
+import Foundation
+import NN
+
+/// Feature normalization stored with a model.
+public struct NormalizationConfig: Codable, Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable { case utterance, global, none }
+    public var kind: Kind = .utterance
+    /// Global statistics (kind global): per-mel-band mean and standard deviation.
+    public var mean: [Float]?
+    public var std: [Float]?
+    public init(kind: Kind = .utterance, mean: [Float]? = nil, std: [Float]? = nil) {
+        self.kind = kind; self.mean = mean; self.std = std
+    }
+
+    /// Normalizes raw log-mel features [T, F] as configured.
+    public func apply(_ m: FeatureMatrix) -> FeatureMatrix {
+        switch kind {
+        case .none: return m
+        case .utterance: return m.normalizedPerUtterance()
+        case .global:
+            let mean = self.mean!, std = self.std!
+            var out = m
+            for t in 0..<m.frames { for f in 0..<m.dim { out.data[t * m.dim + f] = (m.data[t * m.dim + f] - mean[f]) / std[f] } }
+            return out
+        }
+    }
+}
+
+public struct SubsamplingConfig: Codable, Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable { case conv2d, pyramid, none }
+    public var kind: Kind = .conv2d
+    /// Conv2d channels.
+    public var channels: Int = 32
+    /// Pyramid: number of frame-pair concatenations (each halves the frame rate).
+    public var pyramidLevels: Int = 2
+    public init() {}
+}
+
+public struct EncoderConfig: Codable, Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable { case blstm, transformer }
+    public var kind: Kind = .blstm
+    public var layers: Int = 3
+    /// BiLSTM units per direction.
+    public var hidden: Int = 256
+    public var bidirectional: Bool = true
+    /// Transformer width, heads, feed-forward size.
+    public var dModel: Int = 256
+    public var heads: Int = 4
+    public var feedForward: Int = 1024
+    public var dropout: Float = 0
+    /// Streaming: chunk and look-ahead in encoder frames (after subsampling); nil = offline only.
+    public var streaming: ChunkSpec?
+    /// Transformer streaming: chunks of left context.
+    public var leftChunks: Int = 4
+    public init() {}
+}
+
+public struct AttentionConfig: Codable, Equatable, Sendable {
+    public var kind: AttentionKind = .location
+    public var dim: Int = 256
+    public var heads: Int = 4
+    public var locationFilters: Int = 10
+    public var locationKernel: Int = 31
+    public init() {}
+}
+
+public struct DecoderConfig: Codable, Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable { case lstm, transformer }
+    public var kind: Kind = .lstm
+    public var hidden: Int = 512
+    public var embedding: Int = 256
+    public var layers: Int = 1
+    public var heads: Int = 4
+    public var feedForward: Int = 1024
+    public var dropout: Float = 0
+    public init() {}
+}
+
+/// Everything needed to rebuild a model (weights aside).
+public struct ModelConfig: Codable, Equatable, Sendable {
+    public static let currentFormatVersion = 1
+    public var formatVersion: Int = ModelConfig.currentFormatVersion
+    public var features: FeatureConfig = .librosa
+    public var normalization: NormalizationConfig = NormalizationConfig()
+    public var vocabulary: Vocabulary = .characters
+    public var subsampling: SubsamplingConfig = SubsamplingConfig()
+    public var encoder: EncoderConfig = EncoderConfig()
+    public var attention: AttentionConfig = AttentionConfig()
+    public var decoder: DecoderConfig = DecoderConfig()
+    /// Weight of the joint CTC loss on the encoder (0: no CTC head).
+    public var ctcWeight: Float = 0
+    /// Random seed of the initialisation.
+    public var seed: UInt64 = 1
+
+    public init() {}
+
+    /// The reference LAS model of shared/reference/las_reference.md (7.9 M parameters).
+    public static let reference = ModelConfig()
+
+    /// Throws `ModelError.badConfig` naming the first inconsistent field.
+    public func validate(path: String = "config.json") throws {
+        func bad(_ field: String, _ reason: String) -> ModelError { .badConfig(path: path, field: field, reason: reason) }
+        guard formatVersion == Self.currentFormatVersion else {
+            throw ModelError.formatVersion(path: path, found: formatVersion, supported: Self.currentFormatVersion)
+        }
+        do { try features.validate() } catch let e as FeaturesError { throw bad("features", e.description) }
+        guard vocabulary.count >= 3, vocabulary.tokens[Vocabulary.pad] == "<pad>", vocabulary.tokens[Vocabulary.eos] == "<eos>" else {
+            throw bad("vocabulary", "must start with \"<pad>\", \"<eos>\"")
+        }
+        if normalization.kind == .global {
+            guard let m = normalization.mean, let s = normalization.std, m.count == features.nMels, s.count == features.nMels else {
+                throw bad("normalization", "global normalization needs mean and std of \(features.nMels) values (features.n_mels)")
+            }
+            guard s.allSatisfy({ $0 > 0 && $0.isFinite }), m.allSatisfy(\.isFinite) else { throw bad("normalization.std", "must be positive and finite") }
+        }
+        guard subsampling.channels > 0 else { throw bad("subsampling.channels", "must be positive") }
+        guard (0...4).contains(subsampling.pyramidLevels) else { throw bad("subsampling.pyramid_levels", "must be 0...4") }
+        guard encoder.layers >= 1, encoder.layers <= 24 else { throw bad("encoder.layers", "must be 1...24, got \(encoder.layers)") }
+        guard encoder.hidden > 0 else { throw bad("encoder.hidden", "must be positive") }
+        guard encoder.dModel > 0, encoder.heads > 0, encoder.dModel % encoder.heads == 0 else {
+            throw bad("encoder.heads", "d_model \(encoder.dModel) must be divisible by heads \(encoder.heads)")
+        }
+        if let s = encoder.streaming, s.chunk <= 0 || s.lookahead < 0 { throw bad("encoder.streaming", "chunk must be > 0 and lookahead >= 0") }
+        guard attention.dim > 0 else { throw bad("attention.dim", "must be positive") }
+        if attention.kind == .multihead, encoderOutputDim % attention.heads != 0 {
+            throw bad("attention.heads", "encoder output \(encoderOutputDim) must be divisible by heads \(attention.heads)")
+        }
+        guard attention.locationKernel % 2 == 1, attention.locationFilters > 0 else {
+            throw bad("attention.location_kernel", "must be odd (got \(attention.locationKernel)), with location_filters > 0")
+        }
+        guard decoder.hidden > 0, decoder.embedding > 0 else { throw bad("decoder.hidden", "hidden and embedding must be positive") }
+        guard decoder.kind == .lstm else { throw bad("decoder.kind", "'transformer' decoder is not available in this version; use 'lstm'") }
+        guard encoder.kind == .blstm else { throw bad("encoder.kind", "'transformer' encoder is not available in this version; use 'blstm'") }
+        guard ctcWeight >= 0, ctcWeight < 1 else { throw bad("ctc_weight", "must be in [0, 1), got \(ctcWeight)") }
+    }
+
+    /// Feature size per encoder input frame after subsampling.
+    public var subsampledDim: Int {
+        switch subsampling.kind {
+        case .conv2d: return subsampling.channels * ConvSubsampling.outputLength(features.nMels)
+        case .pyramid: return features.nMels << subsampling.pyramidLevels
+        case .none: return features.nMels
+        }
+    }
+
+    /// Width of the encoder output (the attention's values).
+    public var encoderOutputDim: Int {
+        encoder.kind == .blstm ? encoder.hidden * (encoder.bidirectional ? 2 : 1) : encoder.dModel
+    }
+
+    /// Encoder frames per second.
+    public var encoderFrameRate: Double {
+        let factor: Int
+        switch subsampling.kind {
+        case .conv2d: factor = 4
+        case .pyramid: factor = 1 << subsampling.pyramidLevels
+        case .none: factor = 1
+        }
+        return features.framesPerSecond / Double(factor)
+    }
+}

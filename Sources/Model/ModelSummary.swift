@@ -1,0 +1,85 @@
+// A readable summary of a model: parameters per block, kinds, streaming settings and an estimate of the
+// forward FLOPs per second of audio. Used by `scribe info` and as the default model card.
+import Foundation
+import NN
+
+public struct ModelSummary {
+    public let model: SpeechRecognizer
+
+    public init(model: SpeechRecognizer) { self.model = model }
+
+    /// (block name, parameter count) for the top-level blocks.
+    public var blocks: [(String, Int)] {
+        var out = [(String, Int)]()
+        if let conv = model.listener.conv { out.append(("encoder.conv (2× Conv2d 3×3 stride 2)", conv.parameterCount)) }
+        for (i, l) in model.listener.layers.enumerated() {
+            out.append(("encoder.lstm\(i) (\(l.backward == nil ? "uni" : "bi")directional, \(l.forward.hidden) units)", l.parameterCount))
+        }
+        let s = model.speller
+        out.append(("decoder.embedding", s.embedding.parameterCount))
+        out.append(("decoder.cell (LSTM \(s.hidden))", s.cell.parameterCount))
+        out.append(("decoder.attention (\(s.attention.kind.rawValue))", s.attention.parameterCount))
+        out.append(("decoder.output", s.output.parameterCount))
+        if let ctc = model.ctcHead { out.append(("ctc head", ctc.parameterCount)) }
+        return out
+    }
+
+    /// Forward multiply-adds ×2 per second of audio, assuming an 8 s utterance and 15 characters per second.
+    public var flopsPerSecond: Double {
+        let c = model.config
+        let fps = c.features.framesPerSecond
+        var flops = 0.0
+        var encFrames = fps
+        if let conv = model.listener.conv {
+            let t1 = fps / 2, f1 = Double(ConvSubsampling.reduce(c.features.nMels))
+            let t2 = t1 / 2, f2 = Double(ConvSubsampling.outputLength(c.features.nMels))
+            let ch = Double(conv.channels)
+            flops += 2 * ch * 9 * t1 * f1 + 2 * ch * ch * 9 * t2 * f2
+            encFrames = t2
+        }
+        for l in model.listener.layers {
+            let h = Double(l.forward.hidden), input = Double(l.forward.wIH.shape[1])
+            flops += Double(l.backward == nil ? 1 : 2) * 2 * 4 * h * (input + h) * encFrames
+        }
+        let e = Double(c.encoderOutputDim), a = Double(c.attention.dim), hd = Double(c.decoder.hidden)
+        let emb = Double(c.decoder.embedding), v = Double(c.vocabulary.count)
+        let frames8s = encFrames * 8, chars = 15.0
+        flops += 2 * e * a * encFrames                                          // keys, once per frame
+        var perStep = 2 * 4 * hd * (emb + e + hd) + 2 * (hd + e) * v + 2 * hd * a  // cell, output, query
+        perStep += 2 * a * frames8s + 2 * e * frames8s                          // scores, context
+        if c.attention.kind == .location {
+            perStep += 2 * Double(c.attention.locationFilters) * Double(c.attention.locationKernel) * frames8s
+            perStep += 2 * Double(c.attention.locationFilters) * a * frames8s
+        }
+        return flops + perStep * chars
+    }
+
+    public var parameterCount: Int { model.parameterCount }
+
+    /// Text lines for `scribe info`.
+    public func lines() -> [String] {
+        let c = model.config
+        var out = [String]()
+        out.append("parameters: \(parameterCount.formatted()) (\(String(format: "%.1f", Double(parameterCount * 4) / 1_048_576)) MB as float32)")
+        for (name, n) in blocks { out.append("  \(name): \(n.formatted())") }
+        out.append("front end: \(c.features.nMels) log-mel bands, \(c.features.winLength)/\(c.features.hopLength)-sample window/hop at \(c.features.sampleRate) Hz, normalization: \(c.normalization.kind.rawValue)")
+        out.append("subsampling: \(c.subsampling.kind.rawValue) → \(String(format: "%g", c.encoderFrameRate)) encoder frames/s")
+        out.append("encoder: \(c.encoder.kind.rawValue), \(c.encoder.layers) layers × \(c.encoder.hidden) units\(c.encoder.bidirectional ? " per direction" : "")")
+        if let s = c.encoder.streaming {
+            out.append(String(format: "streaming: chunk %d frames (%.0f ms), look-ahead %d frames (%.0f ms) per layer",
+                              s.chunk, 1000 * Double(s.chunk) / c.encoderFrameRate, s.lookahead, 1000 * Double(s.lookahead) / c.encoderFrameRate))
+        } else {
+            out.append("streaming: off (offline encoder)")
+        }
+        out.append("attention: \(c.attention.kind.rawValue), dim \(c.attention.dim)")
+        out.append("decoder: \(c.decoder.kind.rawValue), \(c.decoder.hidden) units, embedding \(c.decoder.embedding), vocabulary \(c.vocabulary.count)")
+        out.append("CTC head: \(c.ctcWeight > 0 ? "yes, weight \(c.ctcWeight)" : "no")")
+        out.append(String(format: "forward cost: %.2f GFLOP per second of audio (8 s utterance, 15 characters/s)", flopsPerSecond / 1e9))
+        return out
+    }
+
+    /// The generated model card used when none is given.
+    public func markdown() -> String {
+        "# Scribe model\n\nGenerated summary (no training notes were given).\n\n```\n" + lines().joined(separator: "\n") + "\n```\n"
+    }
+}

@@ -1,0 +1,123 @@
+// The whole attention encoder-decoder: front-end normalization, listener, speller, optional CTC head, and
+// the decoding contract (initial state, step, reorder) that every search uses.
+import Features
+import Foundation
+import NN
+import Tensor
+
+/// Decoding state for B hypotheses: the encoder memory (rows per hypothesis) and the speller state.
+public struct DecodingState {
+    public var memory: AttentionMemory
+    public var speller: SpellerState
+    /// Whether every row's memory is the same utterance (beam search over one input), so reordering
+    /// hypotheses never needs to move encoder memory.
+    public var singleUtterance: Bool
+}
+
+/// What one decoding step returns: log-probabilities [B, V] and attention weights [B, T], flat row-major.
+public struct StepOutput {
+    public var logProbs: [Float]
+    public var attention: [Float]
+    public var state: DecodingState
+}
+
+/// A LAS-style speech recognizer. Shapes: features [B, T, F]; encoder output [B, T', E]; logits [B, U, V].
+public final class SpeechRecognizer: Layer {
+    public let config: ModelConfig
+    public let listener: Listener
+    public let speller: Speller
+    public let ctcHead: Linear?
+
+    /// A freshly initialised model (seeded by `config.seed`).
+    public init(config: ModelConfig) {
+        self.config = config
+        var rng = RNG(seed: config.seed)
+        listener = Listener(config: config, rng: &rng)
+        speller = Speller(config: config, rng: &rng)
+        ctcHead = config.ctcWeight > 0 ? Linear(config.encoderOutputDim, config.vocabulary.count, rng: &rng) : nil
+    }
+
+    public var namedParameters: [(String, Tensor)] {
+        scoped("encoder", listener) + scoped("decoder", speller) + scoped("ctc", ctcHead)
+    }
+
+    public var vocabulary: Vocabulary { config.vocabulary }
+
+    // MARK: front end
+
+    /// Log-mel features of 16 kHz samples, normalized as the model was trained: [T, F].
+    public func features(samples: [Float]) throws -> FeatureMatrix {
+        normalize(try LogMelExtractor.compute(samples, config: config.features))
+    }
+
+    /// Applies the model's normalization to raw log-mel features.
+    public func normalize(_ m: FeatureMatrix) -> FeatureMatrix { config.normalization.apply(m) }
+
+    /// Pads utterances into a batch: [B, T_max, F] and lengths.
+    public static func batch(_ utterances: [FeatureMatrix]) -> (Tensor, [Int]) {
+        let f = utterances.first?.dim ?? 0
+        let t = utterances.map(\.frames).max() ?? 0
+        var data = [Float](repeating: 0, count: utterances.count * t * f)
+        for (i, u) in utterances.enumerated() {
+            data.replaceSubrange((i * t * f)..<(i * t * f + u.data.count), with: u.data)
+        }
+        return (Tensor(shape: [utterances.count, t, f], data: data), utterances.map(\.frames))
+    }
+
+    // MARK: forward
+
+    /// Encoder: features [B, T, F] → memory over [B, T', E]. `streaming` overrides the config's chunking
+    /// (pass the config's to train with the streaming constraint).
+    public func encode(_ x: Tensor, lengths: [Int], streaming: ChunkSpec? = nil) -> (values: Tensor, lengths: [Int]) {
+        listener(x, lengths: lengths, streaming: streaming)
+    }
+
+    /// Teacher-forced (or scheduled-sampling) pass: logits [B, U, V] for decoder inputs
+    /// `inputs[b]` = [sos, y_1, ..., y_{U−1}] (padded with pad). `chooseInput(step, reference, logits)`
+    /// may replace the reference tokens fed at step ≥ 1 with the model's own predictions.
+    public func decodeTeacherForced(values: Tensor, lengths: [Int], inputs: [[Int]],
+                                    chooseInput: ((Int, [Int], Tensor) -> [Int])? = nil) -> Tensor {
+        let memory = speller.attention.prepare(values, lengths: lengths)
+        var state = speller.initialState(memory: memory)
+        let b = inputs.count, u = inputs.map(\.count).max() ?? 0
+        var steps = [Tensor]()
+        var previousLogits: Tensor?
+        for i in 0..<u {
+            var tokens = inputs.map { i < $0.count ? $0[i] : Vocabulary.pad }
+            if let chooseInput, let previousLogits, i > 0 { tokens = chooseInput(i, tokens, previousLogits) }
+            let (logits, next) = speller.step(tokens, state: state, memory: memory)
+            steps.append(logits.reshaped([b, 1, logits.shape[1]]))
+            state = next
+            previousLogits = logits
+        }
+        return Tensor.concat(steps, axis: 1)                                           // [B, U, V]
+    }
+
+    // MARK: decoding contract
+
+    /// Initial decoding state for one utterance's encoder output values [1, T', E], expanded to `hypotheses` rows.
+    public func initialState(values: Tensor, length: Int, hypotheses: Int = 1) -> DecodingState {
+        var memory = speller.attention.prepare(values, lengths: [length])
+        if hypotheses > 1 { memory = memory.select([Int](repeating: 0, count: hypotheses)) }
+        return DecodingState(memory: memory, speller: speller.initialState(memory: memory), singleUtterance: true)
+    }
+
+    /// step(previous tokens, state) → (log-probs [B, V], attention [B, T], new state). No tape.
+    public func step(_ tokens: [Int], state: DecodingState) -> StepOutput {
+        Tensor.withoutGrad {
+            let (logits, next) = speller.step(tokens, state: state.speller, memory: state.memory)
+            let logProbs = logits.logSoftmax()
+            return StepOutput(logProbs: logProbs.data, attention: next.alignment.data,
+                              state: DecodingState(memory: state.memory, speller: next, singleUtterance: state.singleUtterance))
+        }
+    }
+
+    /// Keeps and reorders hypotheses: row i of the result is row indices[i] of `state`.
+    public func reorder(_ state: DecodingState, indices: [Int]) -> DecodingState {
+        Tensor.withoutGrad {
+            let keep = state.singleUtterance && state.memory.values.shape[0] == indices.count
+            let memory = keep ? state.memory : state.memory.select(indices)
+            return DecodingState(memory: memory, speller: state.speller.select(indices), singleUtterance: state.singleUtterance)
+        }
+    }
+}

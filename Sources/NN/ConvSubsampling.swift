@@ -1,0 +1,42 @@
+// Convolutional front of the encoder: two 3×3 stride-2 Conv2d + ReLU, 4× fewer frames (100 → 25 per second),
+// 80 mel bins → 20, flattened to channels × 20 per frame (the reference model's 640).
+import Tensor
+
+/// x: [B, T, F] → [B, T', C·F'] with T' = ⌊(⌊(T−1)/2⌋+1 −1)/2⌋+1 and F' likewise.
+public final class ConvSubsampling: Layer {
+    public let conv1w: Tensor, conv1b: Tensor, conv2w: Tensor, conv2b: Tensor
+    public let channels: Int
+    public let inputDim: Int
+
+    public init(inputDim: Int, channels: Int = 32, rng: inout RNG) {
+        self.channels = channels
+        self.inputDim = inputDim
+        conv1w = parameter(Initializer.glorotUniform([channels, 1, 3, 3], rng: &rng))
+        conv1b = parameter(Tensor.zeros([channels]))
+        conv2w = parameter(Initializer.glorotUniform([channels, channels, 3, 3], rng: &rng))
+        conv2b = parameter(Tensor.zeros([channels]))
+    }
+
+    public var namedParameters: [(String, Tensor)] {
+        [("conv1.weight", conv1w), ("conv1.bias", conv1b), ("conv2.weight", conv2w), ("conv2.bias", conv2b)]
+    }
+
+    /// Length after one stride-2, kernel-3, padding-1 convolution.
+    public static func reduce(_ n: Int) -> Int { n <= 0 ? 0 : (n - 1) / 2 + 1 }
+
+    /// Output frames for `frames` input frames.
+    public static func outputLength(_ frames: Int) -> Int { reduce(reduce(frames)) }
+
+    /// Feature size per output frame.
+    public var outputDim: Int { channels * Self.outputLength(inputDim) }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let b = x.shape[0], t = x.shape[1], f = x.shape[2]
+        precondition(f == inputDim, "ConvSubsampling: input dim \(f), expected \(inputDim) (shape \(x.shape))")
+        var y = x.reshaped([b, 1, t, f])                                                    // [B, 1, T, F]
+        y = Tensor.conv2d(y, weight: conv1w, bias: conv1b, stride: (2, 2), padding: (1, 1)).relu()  // [B, C, T/2, F/2]
+        y = Tensor.conv2d(y, weight: conv2w, bias: conv2b, stride: (2, 2), padding: (1, 1)).relu()  // [B, C, T/4, F/4]
+        let t2 = y.shape[2], f2 = y.shape[3]
+        return y.permuted([0, 2, 1, 3]).reshaped([b, t2, channels * f2])                    // [B, T', C·F']
+    }
+}

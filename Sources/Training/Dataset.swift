@@ -1,0 +1,96 @@
+// Utterances ready for training: normalized log-mel features and token ids, loaded once (in parallel over
+// the cores) and kept in memory; length-bucketed batches in a seeded, resumable order.
+import Audio
+import Dispatch
+import Features
+import Foundation
+import Model
+import Tensor
+
+/// One training example. features [T, F] (normalized as the model expects); tokens without sos/eos.
+public struct Example: Sendable {
+    public var id: String
+    public var features: FeatureMatrix
+    public var tokens: [Int]
+    public var text: String
+    public var seconds: Double
+}
+
+public struct Dataset: Sendable {
+    public var examples: [Example]
+
+    public init(examples: [Example]) { self.examples = examples }
+
+    public var seconds: Double { examples.reduce(0) { $0 + $1.seconds } }
+
+    /// Loads every entry's audio and computes features with `config`'s front end and normalization.
+    /// Utterances whose text normalizes to nothing are reported by line and skipped.
+    public static func load(_ entries: [ManifestEntry], config: ModelConfig, manifestPath: String,
+                            threads: Int = 2, progress: ((Int) -> Void)? = nil) throws -> (Dataset, skipped: [String]) {
+        var results = [Result<Example?, Error>](repeating: .success(nil), count: entries.count)
+        let lock = NSLock()
+        var done = 0
+        let box = ResultBox(results)
+        DispatchQueue.concurrentPerform(iterations: max(threads, 1)) { worker in
+            var i = worker
+            while i < entries.count {
+                let e = entries[i]
+                let r: Result<Example?, Error> = Result {
+                    let samples = try AudioReader.load(e.audioPath)
+                    let feats = config.normalization.apply(try LogMelExtractor.compute(samples, config: config.features))
+                    let tokens = config.vocabulary.encode(e.text)
+                    guard !tokens.isEmpty else { return nil }
+                    return Example(id: e.id, features: feats, tokens: tokens, text: config.vocabulary.decode(tokens),
+                                   seconds: Double(samples.count) / Double(config.features.sampleRate))
+                }
+                box.set(i, r)
+                lock.lock(); done += 1; let d = done; lock.unlock()
+                if d % 200 == 0 { progress?(d) }
+                i += max(threads, 1)
+            }
+        }
+        results = box.values
+        var examples = [Example](), skipped = [String]()
+        for (i, r) in results.enumerated() {
+            switch r {
+            case .success(let ex?): examples.append(ex)
+            case .success(nil): skipped.append("\(manifestPath):\(entries[i].line): text is empty after normalization")
+            case .failure(let err): throw TrainingError.manifest(path: manifestPath, line: entries[i].line, reason: "\(err)")
+            }
+        }
+        return (Dataset(examples: examples), skipped)
+    }
+
+    /// Batches for one epoch: examples sorted by length into buckets of ≤ `maxFrames` padded frames (and ≤
+    /// `maxBatch` utterances), the batch order shuffled by `seed` and `epoch`. Deterministic.
+    public func batches(maxFrames: Int, maxBatch: Int, seed: UInt64, epoch: Int) -> [[Int]] {
+        var rng = RNG(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+        // Shuffle first so equal lengths mix, then a stable sort by length.
+        var order = Array(examples.indices)
+        order.shuffle(using: &rng)
+        order = order.enumerated().sorted { (a, b) in
+            let la = examples[a.element].features.frames, lb = examples[b.element].features.frames
+            return la != lb ? la < lb : a.offset < b.offset
+        }.map(\.element)
+        var out = [[Int]](), current = [Int]()
+        for i in order {
+            let longest = max(current.map { examples[$0].features.frames }.max() ?? 0, examples[i].features.frames)
+            if !current.isEmpty && (longest * (current.count + 1) > maxFrames || current.count >= maxBatch) {
+                out.append(current)
+                current = []
+            }
+            current.append(i)
+        }
+        if !current.isEmpty { out.append(current) }
+        out.shuffle(using: &rng)
+        return out
+    }
+}
+
+/// Results written from several threads into distinct slots.
+final class ResultBox: @unchecked Sendable {
+    var values: [Result<Example?, Error>]
+    let lock = NSLock()
+    init(_ v: [Result<Example?, Error>]) { values = v }
+    func set(_ i: Int, _ r: Result<Example?, Error>) { lock.lock(); values[i] = r; lock.unlock() }
+}

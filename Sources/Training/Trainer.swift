@@ -1,0 +1,215 @@
+// The training loop: length-bucketed batches, SpecAugment, teacher forcing with scheduled sampling, label-
+// smoothed cross-entropy (+ optional joint CTC), gradient clipping, Adam/AdamW/SGD with an LR schedule,
+// periodic validation (loss, greedy CER/WER), atomic checkpoints and exact resume.
+import Decoding
+import Evaluation
+import Features
+import Foundation
+import Model
+import NN
+import Tensor
+
+public final class Trainer {
+    public let config: TrainingConfig
+    public let model: SpeechRecognizer
+    public let optimizer: Optimizer
+    public let train: Dataset
+    public let valid: Dataset?
+    public let outDirectory: String
+    public private(set) var state: TrainerState
+    let schedule: LRSchedule
+    /// Called with a progress line after each step.
+    public var onProgress: ((String) -> Void)?
+    /// Called with each validation result.
+    public var onValidation: ((TrainingLogEntry) -> Void)?
+
+    /// A new run (or, with `resumeFrom`, the continuation of one) writing to `outDirectory`.
+    public init(config: TrainingConfig, train: Dataset, valid: Dataset?, outDirectory: String, resumeFrom checkpoint: String? = nil) throws {
+        self.config = config
+        self.train = train
+        self.valid = valid
+        self.outDirectory = outDirectory
+        Threading.configure(threads: config.threads)
+        model = SpeechRecognizer(config: config.model)
+        let params = model.parameters
+        switch config.optimizer {
+        case .adam: optimizer = Adam(parameters: params, learningRate: config.learningRate, weightDecay: config.weightDecay)
+        case .adamw: optimizer = Adam.adamW(parameters: params, learningRate: config.learningRate, weightDecay: config.weightDecay)
+        case .sgd: optimizer = SGD(parameters: params, learningRate: config.learningRate, momentum: 0.9, weightDecay: config.weightDecay)
+        }
+        let total = max(config.maxSteps, config.epochs * max(train.batches(maxFrames: config.maxBatchFrames, maxBatch: config.maxBatchSize, seed: config.seed, epoch: 0).count, 1))
+        switch config.schedule {
+        case .constant: schedule = ConstantLR(config.learningRate)
+        case .noam: schedule = NoamLR(peak: config.learningRate, warmup: config.warmupSteps)
+        case .cosine: schedule = CosineLR(peak: config.learningRate, warmup: config.warmupSteps, total: total, minimum: config.learningRate * 0.01)
+        case .exponential: schedule = ExponentialLR(initial: config.learningRate, decay: 0.5, every: max(total / 4, 1), minimum: config.learningRate * 0.01)
+        }
+        state = TrainerState(seed: config.seed)
+        if let checkpoint { try Checkpoint.load(checkpoint, into: self) }
+    }
+
+    func restore(state: TrainerState) { self.state = state }
+
+    /// Whether the run has reached its step or epoch budget.
+    public var finished: Bool {
+        (config.maxSteps > 0 && state.step >= config.maxSteps) || (config.epochs > 0 && state.epoch >= config.epochs)
+    }
+
+    // MARK: one step
+
+    /// Loss of one batch (on the tape). Returns (total, cross-entropy, ctc or nil).
+    func loss(batch: [Int], augment: Bool, rng: inout RNG, samplingProbability: Float) -> (Tensor, Tensor, Tensor?) {
+        loss(examples: batch.map { train.examples[$0] }, augment: augment, rng: &rng, samplingProbability: samplingProbability)
+    }
+
+    func loss(examples: [Example], augment: Bool, rng: inout RNG, samplingProbability p: Float) -> (Tensor, Tensor, Tensor?) {
+        let feats = examples.map { augment ? config.specAugment.apply($0.features, rng: &rng) : $0.features }
+        let (x, lengths) = SpeechRecognizer.batch(feats)                                   // [B, T, F]
+        let streaming: ChunkSpec? = (augment && config.streamingFraction > 0 && rng.nextFloat() < config.streamingFraction)
+            ? config.model.encoder.streaming : nil
+        let (values, encLengths) = model.encode(x, lengths: lengths, streaming: streaming)  // [B, T', E]
+        let inputs = examples.map { [Vocabulary.sos] + $0.tokens }
+        let targets = examples.map { $0.tokens + [Vocabulary.eos] }
+        let u = inputs.map(\.count).max()!
+        var chooser: ((Int, [Int], Tensor) -> [Int])?
+        if p > 0 {
+            let sample = config.scheduledSampling.sample
+            var local = RNG(seed: rng.next())  // the chooser's own stream, drawn from the run's RNG
+            chooser = { step, reference, logits in
+                let v = logits.shape[1]
+                var out = reference
+                for b in 0..<reference.count where reference[b] != Vocabulary.pad && local.nextFloat() < p {
+                    let row = logits.data[(b * v)..<((b + 1) * v)]
+                    out[b] = sample ? Trainer.sampleToken(row, rng: &local) : row.indices.max { row[$0] < row[$1] }! - row.startIndex
+                }
+                return out
+            }
+        }
+        let logits = model.decodeTeacherForced(values: values, lengths: encLengths, inputs: inputs, chooseInput: chooser)  // [B, U, V]
+        let v = logits.shape[2]
+        var flat = [Int](repeating: Vocabulary.pad, count: examples.count * u)
+        for (b, t) in targets.enumerated() { for (i, tok) in t.enumerated() { flat[b * u + i] = tok } }
+        let ce = Tensor.crossEntropy(logits: logits.reshaped([examples.count * u, v]), targets: flat,
+                                     ignoreIndex: Vocabulary.pad, labelSmoothing: config.labelSmoothing)
+        guard let head = model.ctcHead, config.model.ctcWeight > 0 else { return (ce, ce, nil) }
+        let ctc = Tensor.ctcLoss(logits: head(values), inputLengths: encLengths, targets: examples.map(\.tokens), blank: Vocabulary.pad)
+        let w = config.model.ctcWeight
+        return (ce.scaled(1 - w) + ctc.scaled(w), ce, ctc)
+    }
+
+    static func sampleToken(_ logits: ArraySlice<Float>, rng: inout RNG) -> Int {
+        let m = logits.max()!
+        let p = logits.map { Foundation.exp(Double($0 - m)) }
+        var r = Double(rng.nextFloat()) * p.reduce(0, +)
+        for (i, x) in p.enumerated() { r -= x; if r <= 0 { return i } }
+        return p.count - 1
+    }
+
+    /// One optimizer step on `batch` (indices into the training set). Returns the loss.
+    @discardableResult
+    public func step(batch: [Int]) -> Float {
+        let p = config.scheduledSampling.probability(step: state.step)
+        var rng = state.rng
+        let (total, _, _) = loss(batch: batch, augment: true, rng: &rng, samplingProbability: p)
+        state.rng = rng
+        total.backward()
+        _ = clipGradNorm(optimizer.parameters, maxNorm: config.gradientClip)
+        optimizer.learningRate = schedule.learningRate(at: state.step + 1)
+        optimizer.step()
+        optimizer.zeroGrad()
+        state.step += 1
+        return total.item
+    }
+
+    // MARK: the loop
+
+    /// Trains until the budget is used, validating and checkpointing on schedule.
+    public func run(log: TrainingLog?) throws {
+        let start = Date()
+        let elapsedBefore = state.elapsed
+        var windowStart = Date(), windowAudio = 0.0, windowUtts = 0
+        while !finished {
+            let batches = train.batches(maxFrames: config.maxBatchFrames, maxBatch: config.maxBatchSize, seed: config.seed, epoch: state.epoch)
+            while state.batchInEpoch < batches.count && !finished {
+                let batch = batches[state.batchInEpoch]
+                let l = step(batch: batch)
+                state.batchInEpoch += 1
+                state.elapsed = elapsedBefore + Date().timeIntervalSince(start)
+                windowAudio += batch.reduce(0) { $0 + train.examples[$1].seconds }
+                windowUtts += batch.count
+                let dt = Date().timeIntervalSince(windowStart)
+                let lr = optimizer.learningRate
+                if state.step % 10 == 0 || state.step == 1 {
+                    let speed = windowAudio / max(dt, 1e-9)
+                    try log?.write(TrainingLogEntry(step: state.step, epoch: state.epoch, kind: "train", loss: Double(l),
+                                                    learningRate: Double(lr), samplingProbability: Double(config.scheduledSampling.probability(step: state.step)),
+                                                    elapsed: state.elapsed, audioSecondsPerSecond: speed))
+                }
+                onProgress?(progressLine(loss: l, batches: batches.count, utts: windowUtts, audio: windowAudio, seconds: dt))
+                if dt > 30 { windowStart = Date(); windowAudio = 0; windowUtts = 0 }
+                if state.step % config.validEvery == 0 { try validateAndKeepBest(log: log) }
+                if state.step % config.checkpointEvery == 0 { try Checkpoint.save(self) }
+            }
+            if state.batchInEpoch >= batches.count {
+                state.epoch += 1
+                state.batchInEpoch = 0
+            }
+        }
+        if state.step % config.validEvery != 0 { try validateAndKeepBest(log: log) }
+        if state.step % config.checkpointEvery != 0 { try Checkpoint.save(self) }
+    }
+
+    func progressLine(loss: Float, batches: Int, utts: Int, audio: Double, seconds: Double) -> String {
+        let total = config.maxSteps > 0 ? config.maxSteps : config.epochs * batches
+        let rate = Double(max(state.step, 1)) / max(state.elapsed, 1e-9)
+        let eta = Double(max(total - state.step, 0)) / rate
+        return String(format: "step %d/%d | epoch %d batch %d/%d | loss %.3f | %.1f utt/s | %.4f audio-h/s | ETA %@",
+                      state.step, total, state.epoch + 1, state.batchInEpoch, batches, loss,
+                      Double(utts) / max(seconds, 1e-9), audio / 3600 / max(seconds, 1e-9), Self.duration(eta))
+    }
+
+    static func duration(_ s: Double) -> String {
+        guard s.isFinite else { return "?" }
+        let t = Int(s)
+        return t >= 3600 ? String(format: "%dh%02dm", t / 3600, t / 60 % 60) : String(format: "%dm%02ds", t / 60, t % 60)
+    }
+
+    // MARK: validation
+
+    /// Validation loss (teacher forced, no augmentation) and greedy CER/WER on the validation set.
+    public func validate() -> (loss: Double, cer: Double, wer: Double)? {
+        guard let valid, !valid.examples.isEmpty else { return nil }
+        var lossSum = 0.0, batches = 0
+        var rng = RNG(seed: 0)
+        Tensor.withoutGrad {
+            for batch in valid.batches(maxFrames: config.maxBatchFrames, maxBatch: config.maxBatchSize, seed: 0, epoch: 0) {
+                let (_, ce, _) = loss(examples: batch.map { valid.examples[$0] }, augment: false, rng: &rng, samplingProbability: 0)
+                lossSum += Double(ce.item)
+                batches += 1
+            }
+        }
+        var acc = ScoreAccumulator()
+        let transcriber = Transcriber(model: model, beam: nil)
+        for ex in valid.examples {
+            let hyp = transcriber.transcribe(features: ex.features, duration: ex.seconds).text
+            acc.add(id: ex.id, reference: ex.text, hypothesis: hyp)
+        }
+        let r = acc.report()
+        return (lossSum / Double(max(batches, 1)), r.characters.rate ?? 0, r.words.rate ?? 0)
+    }
+
+    func validateAndKeepBest(log: TrainingLog?) throws {
+        guard let (vl, cer, wer) = validate() else {
+            try ModelDirectory.save(model, to: outDirectory, card: nil)
+            return
+        }
+        let entry = TrainingLogEntry(step: state.step, epoch: state.epoch, kind: "valid", validLoss: vl, cer: cer, wer: wer, elapsed: state.elapsed)
+        try log?.write(entry)
+        onValidation?(entry)
+        if state.bestWER.map({ wer < $0 }) ?? true {
+            state.bestWER = wer
+            state.bestStep = state.step
+            try ModelDirectory.save(model, to: outDirectory, card: nil, metadata: ["step": String(state.step), "valid_wer": String(wer)])
+        }
+    }
+}

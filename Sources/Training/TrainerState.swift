@@ -1,0 +1,35 @@
+// What a checkpoint records besides weights and optimizer moments: position in the data, the RNG, the best
+// validation result so far. Together they make `--resume` continue the same run exactly.
+import Foundation
+import Tensor
+
+public struct TrainerState: Codable, Equatable {
+    /// Optimizer steps taken.
+    public var step: Int = 0
+    /// Current epoch (0-based) and the next batch within it.
+    public var epoch: Int = 0
+    public var batchInEpoch: Int = 0
+    /// The RNG driving SpecAugment, scheduled sampling and streaming-mode draws.
+    public var rng: RNG
+    public var bestWER: Double?
+    public var bestStep: Int?
+    /// Seconds of training so far (across resumes).
+    public var elapsed: Double = 0
+
+    public init(seed: UInt64) { rng = RNG(seed: seed ^ 0x5C21_BE00) }
+}
+
+/// One line of the JSON Lines training log.
+public struct TrainingLogEntry: Codable, Sendable {
+    public var step: Int
+    public var epoch: Int
+    public var kind: String          // "train" or "valid"
+    public var loss: Double?
+    public var learningRate: Double?
+    public var samplingProbability: Double?
+    public var validLoss: Double?
+    public var cer: Double?
+    public var wer: Double?
+    public var elapsed: Double
+    public var audioSecondsPerSecond: Double?
+}

@@ -1,0 +1,106 @@
+// Every hyperparameter of a training run, seed first; Codable JSON saved with every checkpoint. Keys a config
+// file leaves out take these defaults; unknown keys are errors.
+import Foundation
+import Model
+
+/// Scheduled sampling (Bengio et al. 2015): the probability of feeding the decoder its own previous prediction
+/// instead of the reference ramps from 0 to `maxProbability` over `rampSteps` after `startStep`.
+public struct ScheduledSamplingConfig: Codable, Equatable, Sendable {
+    public enum Schedule: String, Codable, Sendable { case linear, exponential, inverseSigmoid = "inverse_sigmoid" }
+    public var maxProbability: Float = 0
+    public var schedule: Schedule = .linear
+    public var startStep: Int = 0
+    public var rampSteps: Int = 1000
+    /// true: feed a token sampled from the softmax; false: the argmax.
+    public var sample: Bool = false
+    public init() {}
+
+    /// Probability of feeding the model's own token at `step`.
+    public func probability(step: Int) -> Float {
+        guard maxProbability > 0, step >= startStep else { return 0 }
+        let x = Double(step - startStep) / Double(max(rampSteps, 1))
+        let ramp: Double
+        switch schedule {
+        case .linear: ramp = min(x, 1)
+        case .exponential: ramp = 1 - pow(0.01, min(x, 1))          // 0 at start, 0.99 at rampSteps
+        case .inverseSigmoid: ramp = 1 - 1 / (1 + exp(10 * (x - 0.5)))  // midpoint at rampSteps / 2
+        }
+        return maxProbability * Float(ramp)
+    }
+}
+
+/// SpecAugment on normalized features: frequency and time masks filled with 0 (the normalized mean).
+public struct SpecAugmentConfig: Codable, Equatable, Sendable {
+    public var frequencyMasks: Int = 2
+    public var frequencyWidth: Int = 15
+    public var timeMasks: Int = 2
+    public var timeWidth: Int = 40
+    /// A time mask covers at most this fraction of the utterance.
+    public var maxTimeFraction: Float = 0.2
+    public var enabled: Bool = true
+    public init() {}
+}
+
+public struct TrainingConfig: Codable, Equatable, Sendable {
+    public var seed: UInt64 = 1
+    public var model: ModelConfig = ModelConfig()
+    /// Padded frames per batch (batch size × longest utterance) and utterances per batch, at most.
+    public var maxBatchFrames: Int = 16 * 800
+    public var maxBatchSize: Int = 16
+    public var epochs: Int = 10
+    /// Stop after this many optimizer steps (0 = run all epochs).
+    public var maxSteps: Int = 0
+    public enum OptimizerKind: String, Codable, Sendable { case adam, adamw, sgd }
+    public var optimizer: OptimizerKind = .adam
+    public var learningRate: Float = 1e-3
+    public var weightDecay: Float = 0
+    public enum ScheduleKind: String, Codable, Sendable { case constant, noam, cosine, exponential }
+    public var schedule: ScheduleKind = .noam
+    public var warmupSteps: Int = 500
+    public var gradientClip: Float = 5
+    public var labelSmoothing: Float = 0.1
+    public var scheduledSampling = ScheduledSamplingConfig()
+    public var specAugment = SpecAugmentConfig()
+    /// Train the encoder with its streaming (chunked) constraint on this fraction of batches (0...1).
+    public var streamingFraction: Float = 0
+    public var validEvery: Int = 500
+    public var checkpointEvery: Int = 500
+    public var keepCheckpoints: Int = 5
+    /// Average the last K checkpoints into the final model (1 = no averaging).
+    public var averageLast: Int = 1
+    /// Threads: 1 runs BLAS single-threaded (bit-reproducible); 2 lets BLAS use both cores.
+    public var threads: Int = 2
+
+    public init() {}
+
+    public static func load(_ path: String) throws -> TrainingConfig {
+        guard let data = FileManager.default.contents(atPath: path) else { throw TrainingError.io(path: path, reason: "cannot read config") }
+        var optional = [String: [String]]()
+        for (k, v) in ModelConfig.optionalKeys { optional["model.\(k)"] = v }
+        let c: TrainingConfig
+        do {
+            c = try JSONConfig.decode(TrainingConfig.self, from: data, defaults: TrainingConfig(), optionalKeys: optional, path: path)
+        }
+        try c.validate(path: path)
+        return c
+    }
+
+    public func validate(path: String) throws {
+        func bad(_ f: String, _ r: String) -> TrainingError { .badConfig(path: path, field: f, reason: r) }
+        try model.validate(path: path)
+        guard maxBatchFrames > 0, maxBatchSize > 0 else { throw bad("max_batch_frames", "batch limits must be positive") }
+        guard epochs > 0 || maxSteps > 0 else { throw bad("epochs", "need epochs > 0 or max_steps > 0") }
+        guard learningRate > 0, learningRate.isFinite else { throw bad("learning_rate", "must be positive, got \(learningRate)") }
+        guard (0..<1).contains(labelSmoothing) else { throw bad("label_smoothing", "must be in [0, 1), got \(labelSmoothing)") }
+        guard (0...1).contains(scheduledSampling.maxProbability) else { throw bad("scheduled_sampling.max_probability", "must be in [0, 1]") }
+        guard (0...1).contains(streamingFraction) else { throw bad("streaming_fraction", "must be in [0, 1]") }
+        guard gradientClip > 0 else { throw bad("gradient_clip", "must be positive") }
+        guard validEvery > 0, checkpointEvery > 0, keepCheckpoints > 0, averageLast >= 1 else {
+            throw bad("checkpoint_every", "valid_every, checkpoint_every, keep_checkpoints and average_last must be positive")
+        }
+        guard (1...64).contains(threads) else { throw bad("threads", "must be 1...64") }
+        if streamingFraction > 0 && model.encoder.streaming == nil {
+            throw bad("streaming_fraction", "needs model.encoder.streaming (chunk and lookahead)")
+        }
+    }
+}

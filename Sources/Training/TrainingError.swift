@@ -1,0 +1,20 @@
+// Errors of the Training target: manifests (by line), configs, checkpoints.
+import Foundation
+
+public enum TrainingError: Error, CustomStringConvertible {
+    case manifest(path: String, line: Int, reason: String)
+    case emptyManifest(path: String)
+    case badConfig(path: String, field: String, reason: String)
+    case checkpoint(path: String, reason: String)
+    case io(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .manifest(let path, let line, let reason): return "\(path):\(line): \(reason)"
+        case .emptyManifest(let path): return "\(path): no usable utterances"
+        case .badConfig(let path, let field, let reason): return "\(path): field '\(field)': \(reason)"
+        case .checkpoint(let path, let reason): return "\(path): \(reason) (the checkpoint is unusable; remove it or resume from an older one)"
+        case .io(let path, let reason): return "\(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,77 @@
+// `scribe train`: trains a model from manifests with a JSON config; checkpoints, resume, progress, log.
+import ArgumentParser
+import Foundation
+import Model
+import Tensor
+import Training
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model (teacher forcing + scheduled sampling, SpecAugment, label smoothing).",
+        discussion: """
+            CONFIG is a JSON file of TrainingConfig (every hyperparameter, seed first; keys left out take their
+            defaults, unknown keys are errors). The best model by validation WER is written to OUT as a model
+            directory; checkpoints go to OUT/checkpoints (the newest keep_checkpoints are kept), the JSON Lines
+            log to OUT/train.log.jsonl. --resume continues from the newest checkpoint exactly where it stopped.
+
+            Example:
+              scribe train --config configs/default.json --train corpus/train.jsonl --valid corpus/valid.jsonl --out models/mine
+            """)
+
+    @Option(help: "Training config (JSON).") var config: String?
+    @Option(help: "Training manifest (JSON Lines).") var train: String
+    @Option(help: "Validation manifest (JSON Lines).") var valid: String?
+    @Option(help: "Output model directory.") var out: String
+    @Flag(help: "Continue from the newest checkpoint in OUT/checkpoints.") var resume = false
+    @Option(help: "Override the config's max_steps.") var maxSteps: Int?
+    @Flag(help: "Print a progress line per step on a terminal, or every 50 steps otherwise; --quiet: none.") var quiet = false
+
+    func validate() throws {
+        if config == nil && !resume { throw ValidationError("--config is required (or --resume to continue a run in --out)") }
+    }
+
+    func run() throws {
+        var cfg: TrainingConfig
+        var checkpoint: String?
+        if resume {
+            guard let latest = Checkpoint.latest(out) else { throw ValidationError("--resume: no checkpoint in \(Checkpoint.directory(of: out))") }
+            checkpoint = latest
+            cfg = try Checkpoint.config(latest)
+        } else {
+            cfg = try TrainingConfig.load(config!)
+            if Checkpoint.latest(out) != nil {
+                throw ValidationError("\(out) already has checkpoints: use --resume to continue, or choose another --out")
+            }
+        }
+        if let maxSteps { cfg.maxSteps = maxSteps }
+        let err = FileHandle.standardError
+        func say(_ s: String) { err.write(Data((s + "\n").utf8)) }
+        let trainEntries = try Manifest.read(train).entries
+        say("loading \(trainEntries.count) training utterances from \(train)")
+        let (trainSet, skipped) = try Dataset.load(trainEntries, config: cfg.model, manifestPath: train, threads: 2)
+        for s in skipped.prefix(5) { say("skipped: \(s)") }
+        if skipped.count > 5 { say("skipped \(skipped.count) utterances in all") }
+        var validSet: Dataset?
+        if let valid {
+            let entries = try Manifest.read(valid).entries
+            validSet = try Dataset.load(entries, config: cfg.model, manifestPath: valid, threads: 2).0
+        }
+        say(String(format: "training on %d utterances (%.2f h), validating on %d", trainSet.examples.count, trainSet.seconds / 3600, validSet?.examples.count ?? 0))
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let trainer = try Trainer(config: cfg, train: trainSet, valid: validSet, outDirectory: out, resumeFrom: checkpoint)
+        if let checkpoint { say("resumed from \(checkpoint) at step \(trainer.state.step)") }
+        let tty = isatty(2) != 0
+        if !quiet {
+            trainer.onProgress = { line in
+                if tty { err.write(Data(("\r" + line + "\u{1B}[K").utf8)) } else if trainer.state.step % 50 == 0 { say(line) }
+            }
+        }
+        trainer.onValidation = { e in
+            say(String(format: "%@step %d: valid loss %.3f, CER %.2f%%, WER %.2f%%", tty ? "\n" : "", e.step, e.validLoss ?? .nan, 100 * (e.cer ?? .nan), 100 * (e.wer ?? .nan)))
+        }
+        let log = try TrainingLog(path: "\(out)/train.log.jsonl")
+        try trainer.run(log: log)
+        say("\ndone: \(trainer.state.step) steps; best valid WER \(trainer.state.bestWER.map { String(format: "%.2f%%", 100 * $0) } ?? "n/a") at step \(trainer.state.bestStep ?? 0); model in \(out)")
+    }
+}

@@ -1,0 +1,86 @@
+// `scribe transcribe FILE...` (also plain `scribe FILE...`): one line of text per input.
+import ArgumentParser
+import Audio
+import Decoding
+import Foundation
+import Model
+
+struct TranscribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transcribe",
+        abstract: "Transcribe audio files (the default subcommand: `scribe FILE...` does the same).",
+        discussion: """
+            Prints one line of text per input, in order. Inputs may be WAV, FLAC or OGG at any rate and channel
+            count, or - for stdin. --beam 1 is greedy search.
+
+            Examples:
+              scribe audio/sample.wav
+              scribe transcribe --model models/default --beam 8 a.wav b.flac
+            """)
+
+    @Argument(help: "Audio files, or - for stdin.")
+    var inputs: [String] = []
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var search: SearchOptions
+    @OptionGroup var audio: AudioInputOptions
+
+    @Flag(help: "Prefix each line with the input's name.")
+    var names = false
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("give at least one audio file (or - for stdin)") }
+    }
+
+    func run() throws {
+        let model = try modelOptions.load()
+        let transcriber = Transcriber(model: model, beam: search.beamOptions)
+        var failures = 0
+        for path in inputs {
+            do {
+                let samples = try audio.open(path).readAll()
+                let result = try transcriber.transcribe(samples: samples)
+                print(names ? "\(path)\t\(result.text)" : result.text)
+            } catch {
+                failures += 1
+                FileHandle.standardError.write(Data("scribe: \(error)\n".utf8))
+            }
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+}
+
+/// Beam-search flags, mapped onto `BeamOptions` in one place.
+struct SearchOptions: ParsableArguments {
+    @Option(help: "Beam width (1 = greedy).")
+    var beam: Int = 8
+    @Option(help: "Length normalization exponent α (score / length^α).")
+    var lengthPenalty: Float = 1.0
+    @Flag(help: "Use the GNMT length penalty ((5 + length) / 6)^α instead of length^α.")
+    var gnmt = false
+    @Option(help: "Coverage penalty β (0 = off).")
+    var coveragePenalty: Float = 0
+    @Option(help: "EOS threshold γ: end a hypothesis only when log p(eos) ≥ γ + the best other token's (e.g. -1.5; default off).")
+    var eosThreshold: Float?
+    @Option(help: "Maximum output characters per encoder frame.")
+    var maxLengthRatio: Float = 1.5
+    @Option(help: "Number of hypotheses to output (JSON formats).")
+    var nBest: Int = 1
+
+    func validate() throws {
+        if beam < 1 { throw ValidationError("--beam must be at least 1, got \(beam)") }
+        if nBest < 1 || nBest > beam { throw ValidationError("--n-best must be in 1...beam (\(beam)), got \(nBest)") }
+        if maxLengthRatio <= 0 { throw ValidationError("--max-length-ratio must be positive") }
+    }
+
+    var beamOptions: BeamOptions {
+        var o = BeamOptions(beam: beam)
+        o.lengthPenalty = lengthPenalty
+        o.gnmt = gnmt
+        o.coveragePenalty = coveragePenalty
+        o.eosThreshold = eosThreshold
+        o.maxLengthRatio = maxLengthRatio
+        o.nBest = nBest
+        return o
+    }
+}
