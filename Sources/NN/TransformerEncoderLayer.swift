@@ -1,5 +1,5 @@
 // One pre-LayerNorm Transformer encoder block: x + MHA(LN(x)), then x + FF(LN(x)), FF = Linear → ReLU → Linear.
-// Whole-sequence (with a mask) and streaming (one chunk against cached left-context keys/values) forms.
+// Whole-sequence (with a mask) and streaming (a chunk against cached context keys/values) forms.
 import Tensor
 
 /// x [B, T, D] → [B, T, D]. Self-attention with H heads, feed-forward width F. Dropout p on the
@@ -34,18 +34,15 @@ public final class TransformerEncoderLayer: Layer {
         return block(x, attend: { h in attention(h, keyValue: h, mask: mask).output }, drop: { $0.dropout(p, rng: &rng) })
     }
 
-    /// Streaming: a chunk x [B, C, D] attends to itself (unmasked) and to cached left-context keys/values
-    /// [B, H, L, d] (nil when there are none) → (output [B, C, D], this chunk's keys/values [B, H, C, d] to cache).
-    public func step(_ x: Tensor, leftKeys: Tensor?, leftValues: Tensor?) -> (output: Tensor, keys: Tensor, values: Tensor) {
-        var chunkKV: (keys: Tensor, values: Tensor)?
-        let y = block(x, attend: { h in
-            let kv = attention.keysValues(h)                                          // [B, H, C, d] each
-            chunkKV = kv
-            let keys = leftKeys.map { Tensor.concat([$0, kv.keys], axis: 2) } ?? kv.keys        // [B, H, L+C, d]
-            let values = leftValues.map { Tensor.concat([$0, kv.values], axis: 2) } ?? kv.values
-            return attention.attend(query: h, keys: keys, values: values, mask: nil).output
-        }, drop: { $0 })
-        return (y, chunkKV!.keys, chunkKV!.values)
+    /// Streaming, part 1: the keys/values [B, H, C, d] of new input frames x [B, C, D] (LN first, as in the block).
+    public func keysValues(_ x: Tensor) -> (keys: Tensor, values: Tensor) {
+        attention.keysValues(attentionNorm(x))
+    }
+
+    /// Streaming, part 2: frames x [B, C, D] attend (unmasked) to keys/values [B, H, K, d] that the caller chose
+    /// (their context, themselves included) → [B, C, D].
+    public func step(_ x: Tensor, keys: Tensor, values: Tensor) -> Tensor {
+        block(x, attend: { h in attention.attend(query: h, keys: keys, values: values, mask: nil).output }, drop: { $0 })
     }
 
     /// The two residual sublayers around `attend` (given LN(x), returns the attention output).

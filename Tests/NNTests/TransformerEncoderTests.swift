@@ -10,45 +10,71 @@ final class TransformerEncoderTests: XCTestCase {
         return TransformerEncoder(inputDim: 6, dim: 16, heads: 4, feedForward: 32, layers: layers, rng: &rng)
     }
 
+    /// Feeds x [1, T, In] to a stream in blocks of `feed` frames, then finish() → [1, T, D].
+    func streamed(_ encoder: TransformerEncoder, _ x: Tensor, _ config: ChunkConfig, feed: Int) -> Tensor {
+        let t = x.shape[1], stream = encoder.stream(config)
+        var parts: [Tensor] = []
+        for start in stride(from: 0, to: t, by: feed) {
+            if let y = stream(x.slice(axis: 1, start..<min(start + feed, t))) { parts.append(y) }
+            XCTAssertEqual(parts.reduce(0) { $0 + $1.shape[1] }, stream.emitted)
+        }
+        if let y = stream.finish() { parts.append(y) }
+        XCTAssertEqual(stream.frames, t)
+        XCTAssertEqual(stream.emitted, t)
+        return Tensor.concat(parts, axis: 1)
+    }
+
     /// MUST-SHOW: chunk-by-chunk streaming equals the whole-input forward with the same masks
-    /// (max abs diff < 1e-5), for several chunk sizes and left contexts, T = 23 (not a multiple of any C > 1).
+    /// (max abs diff < 1e-5), for chunk sizes 1...30, left contexts nil/0/1/2 and look-ahead 0/2 frames,
+    /// T = 23 (not a multiple of any chunk size > 1); blocks of one chunk, and of 5 frames.
     func testStreamingEqualsWholeInputForward() {
         let encoder = makeEncoder()
         let t = 23
         let x = uniformTensor([1, t, 6], seed: 42)
-        var worst: Float = 0
+        var worst: Float = 0, runs = 0
         for chunkSize in [1, 3, 4, 7, 23, 30] {
             for left: Int? in [nil, 0, 1, 2] {
-                let config = ChunkConfig(chunkSize: chunkSize, leftChunks: left)
-                let whole = Tensor.withoutGrad { encoder(x, lengths: [t], chunk: config) }
-                let stream = encoder.stream(config)
-                var parts: [Tensor] = []
-                for start in stride(from: 0, to: t, by: chunkSize) {
-                    parts.append(stream(x.slice(axis: 1, start..<min(start + chunkSize, t))))
+                for lookAhead in [0, 2] {
+                    let config = ChunkConfig(chunkSize: chunkSize, leftChunks: left, lookAhead: lookAhead)
+                    let whole = Tensor.withoutGrad { encoder(x, lengths: [t], chunk: config) }
+                    for feed in [chunkSize, 5] {
+                        let diff = maxAbsDiff(streamed(encoder, x, config, feed: feed).data, whole.data)
+                        XCTAssertLessThan(diff, 1e-5, "chunk \(chunkSize), left \(String(describing: left)), look-ahead \(lookAhead), feed \(feed)")
+                        worst = max(worst, diff)
+                        runs += 1
+                    }
                 }
-                XCTAssertEqual(stream.frames, t)
-                let streamed = Tensor.concat(parts, axis: 1)
-                XCTAssertEqual(streamed.shape, [1, t, 16])
-                let diff = maxAbsDiff(streamed.data, whole.data)
-                XCTAssertLessThan(diff, 1e-5, "chunk \(chunkSize), left \(String(describing: left))")
-                worst = max(worst, diff)
             }
         }
         let offline = Tensor.withoutGrad { encoder(x, lengths: [t]) }
         let chunked = Tensor.withoutGrad { encoder(x, lengths: [t], chunk: ChunkConfig(chunkSize: 4, leftChunks: 1)) }
         XCTAssertGreaterThan(maxAbsDiff(offline.data, chunked.data), 1e-2)   // the masks do change the result
-        print("streaming vs whole-input: max abs diff \(worst) over 24 configurations")
+        print("streaming vs whole-input: max abs diff \(worst) over \(runs) runs")
+    }
+
+    /// Latency: without look-ahead a full chunk comes out when it is fed; with look-ahead R each of the
+    /// 3 layers waits for the chunk(s) holding its R look-ahead frames, so outputs lag by 3·⌈R / C⌉ chunks.
+    func testStreamLatency() {
+        let encoder = makeEncoder()
+        let x = uniformTensor([1, 16, 6], seed: 49)
+        let now = encoder.stream(ChunkConfig(chunkSize: 4, leftChunks: 1))
+        for k in 0..<4 { XCTAssertEqual(now(x.slice(axis: 1, (4 * k)..<(4 * k + 4)))?.shape, [1, 4, 16]) }
+        XCTAssertNil(now.finish())
+        let ahead = encoder.stream(ChunkConfig(chunkSize: 4, leftChunks: 1, lookAhead: 2))
+        let out = (0..<4).map { k in ahead(x.slice(axis: 1, (4 * k)..<(4 * k + 4)))?.shape[1] ?? 0 }
+        XCTAssertEqual(out, [0, 0, 0, 4])                                            // lag 3·⌈2 / 4⌉ = 3 chunks
+        XCTAssertEqual(ahead.finish()?.shape, [1, 12, 16])
     }
 
     func testStreamResetStartsOver() {
         let encoder = makeEncoder(layers: 2)
         let x = uniformTensor([1, 8, 6], seed: 43)
         let stream = encoder.stream(ChunkConfig(chunkSize: 4, leftChunks: 1))
-        let first = stream(x.slice(axis: 1, 0..<4))
+        let first = stream(x.slice(axis: 1, 0..<4))!
         _ = stream(x.slice(axis: 1, 4..<8))
         stream.reset()
         XCTAssertEqual(stream.frames, 0)
-        XCTAssertEqual(stream(x.slice(axis: 1, 0..<4)).data, first.data)
+        XCTAssertEqual(stream(x.slice(axis: 1, 0..<4))!.data, first.data)
     }
 
     /// The chunked mask actually limits context: a frame's output ignores input beyond its chunk and
@@ -70,11 +96,17 @@ final class TransformerEncoderTests: XCTestCase {
         XCTAssertEqual(Array(y.data[(9 * 16)...]), Array(yPast.data[(9 * 16)...]))
     }
 
-    func testChunkMaskPattern() {
+    func testChunkMaskPattern() throws {
         let m = ChunkConfig(chunkSize: 2, leftChunks: 1).mask(lengths: [5], frames: 6)
         XCTAssertEqual(m.shape, [1, 1, 6, 6])
         let rows = (0..<6).map { i in (0..<6).map { j in m.data[i * 6 + j] == 0 ? "." : "x" }.joined() }
         XCTAssertEqual(rows, ["..xxxx", "..xxxx", "....xx", "....xx", "xx...x", "xx...x"])
+        let ahead = ChunkConfig(chunkSize: 2, leftChunks: 0, lookAhead: 1).mask(lengths: [6], frames: 6)
+        let aheadRows = (0..<6).map { i in (0..<6).map { j in ahead.data[i * 6 + j] == 0 ? "." : "x" }.joined() }
+        XCTAssertEqual(aheadRows, ["...xxx", "...xxx", "xx...x", "xx...x", "xxxx..", "xxxx.."])
+        let config = ChunkConfig(chunkSize: 3, leftChunks: 2, lookAhead: 1)
+        XCTAssertEqual(try JSONDecoder().decode(ChunkConfig.self, from: JSONEncoder().encode(config)), config)
+        XCTAssertEqual(try JSONDecoder().decode(ChunkConfig.self, from: Data(#"{"chunk_size": 4}"#.utf8)), ChunkConfig(chunkSize: 4))
         let unbounded = ChunkConfig(chunkSize: 4).mask(lengths: [6], frames: 6)
         XCTAssertEqual(Array(unbounded.data[30..<36]), [0, 0, 0, 0, 0, 0])
     }

@@ -109,7 +109,7 @@ final class TransformerGradientTests: XCTestCase {
         let x = uniformTensor([2, 5, 6], seed: 12)
         let tokens = [1, 4, 5, 6, 1, 2, 3, 0]
         checkTransformerGradients([("x", x)] + scoped("encoder", encoder) + scoped("decoder", decoder)) {
-            let memory = encoder(x, lengths: [5, 4], chunk: ChunkConfig(chunkSize: 2, leftChunks: 1))
+            let memory = encoder(x, lengths: [5, 4], chunk: ChunkConfig(chunkSize: 2, leftChunks: 1, lookAhead: 1))
             return decoder(tokens: tokens, shape: [2, 4], memory: memory, memoryLengths: [5, 4]).logSoftmax()
         }
     }
