@@ -17,12 +17,14 @@ extension TransformerDecoder {
         public var batch: Int { memoryRows.count }
     }
 
-    /// The state before the first step, for memory [B, T, D] with lengths [B].
-    public func initialState(memory: Tensor, memoryLengths: [Int]) -> State {
-        precondition(memory.rank == 3 && memory.shape[2] == dim && memoryLengths.count == memory.shape[0],
-                     "TransformerDecoder: memory \(memory.shape) with \(memoryLengths.count) lengths")
-        return State(position: 0, memoryRows: Array(0..<memory.shape[0]), caches: layers.map { $0.makeCache(memory: memory) },
-                     memoryMask: AttentionMask.padding(lengths: memoryLengths, frames: memory.shape[1]))
+    /// The state before the first step, for memory [B, T, D] with lengths [B]: `hypotheses` identical
+    /// hypotheses per utterance (rows b·hypotheses ..< (b+1)·hypotheses read utterance b).
+    public func initialState(memory: Tensor, memoryLengths: [Int], hypotheses: Int = 1) -> State {
+        precondition(memory.rank == 3 && memory.shape[2] == dim && memoryLengths.count == memory.shape[0] && hypotheses >= 1,
+                     "TransformerDecoder: memory \(memory.shape) with \(memoryLengths.count) lengths, \(hypotheses) hypotheses")
+        let state = State(position: 0, memoryRows: Array(0..<memory.shape[0]), caches: layers.map { $0.makeCache(memory: memory) },
+                          memoryMask: AttentionMask.padding(lengths: memoryLengths, frames: memory.shape[1]))
+        return hypotheses == 1 ? state : reorder(state, indices: state.memoryRows.flatMap { Array(repeating: $0, count: hypotheses) })
     }
 
     /// One step: previousTokens [B] (sos first) → (log-probs [B, V] of the next token, the new state,

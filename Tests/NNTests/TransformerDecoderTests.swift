@@ -60,6 +60,8 @@ final class TransformerDecoderTests: XCTestCase {
             state = decoder.step(previousTokens: [1], state: state).state
             state = decoder.reorder(state, indices: [0, 0, 0])                         // expand to a beam of 3
             XCTAssertEqual(state.memoryRows, [0, 0, 0])
+            let three = decoder.initialState(memory: memory, memoryLengths: lengths, hypotheses: 3)
+            XCTAssertEqual(three.memoryRows, [0, 0, 0, 1, 1, 1])
             var histories = [[1, 2], [1, 3], [1, 4]]
             state = decoder.step(previousTokens: [2, 3, 4], state: state).state
             state = decoder.reorder(state, indices: [2, 0, 2])                         // no memory copy needed
