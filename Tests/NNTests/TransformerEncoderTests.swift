@@ -2,6 +2,7 @@
 // chunk mask pattern, positions, padding independence, batch-of-one consistency and the reference size.
 import XCTest
 import Tensor
+import TestSupport
 @testable import NN
 
 final class TransformerEncoderTests: XCTestCase {
@@ -141,6 +142,28 @@ final class TransformerEncoderTests: XCTestCase {
                                              Array(batch.data[(11 * 16)..<(11 * 16 + 7 * 16)])), 1e-6)
             }
         }
+    }
+
+    /// TransformerEncoderLayer with PyTorch's weights (Tests/TensorTests/Goldens/torch_transformer_layer:
+    /// nn.TransformerEncoderLayer(16, 2, 32, norm_first=True), lengths [5, 3]) gives PyTorch's output and
+    /// gradients within 1e-4 · max(1, max |PyTorch|), the tolerance of the Tensor goldens.
+    func testEncoderLayerMatchesPyTorch() throws {
+        let g = try Safetensors.read(TestPaths.repo("Tests/TensorTests/Goldens/torch_transformer_layer.safetensors")).tensors
+        var rng = RNG(seed: 50)
+        let layer = TransformerEncoderLayer(dim: 16, heads: 2, feedForward: 32, rng: &rng)
+        XCTAssertEqual(Set(layer.namedParameters.map { "param.\($0.0)" }), Set(g.keys.filter { $0.hasPrefix("param.") }))
+        for (name, t) in layer.namedParameters { t.data = g["param.\(name)"]!.data; t.zeroGrad() }
+        let x = Tensor(shape: g["input.x"]!.shape, data: g["input.x"]!.data, requiresGrad: true)
+        let lengths = g["input.lengths"]!.data.map { Int($0) }
+        let y = layer(x, mask: AttentionMask.padding(lengths: lengths, frames: x.shape[1]))
+        func agrees(_ got: [Float]?, _ key: String) {
+            let want = g[key]!.data, scale = max(1, want.map { abs($0) }.max()!)
+            XCTAssertLessThanOrEqual(maxAbsDiff(got ?? [], want), 1e-4 * scale, key)
+        }
+        agrees(y.data, "output.y")
+        y.backward(seed: g["grad_output.y"]!.data)
+        agrees(x.grad, "grad.input.x")
+        for (name, t) in layer.namedParameters { agrees(t.grad, "grad.param.\(name)") }
     }
 
     func testReferenceSizeAndNames() {
