@@ -48,7 +48,7 @@ public final class Listener: Layer {
     /// latency-controlled backward direction (defaults to the config's).
     public func callAsFunction(_ x: Tensor, lengths: [Int], streaming: ChunkSpec? = nil) -> (Tensor, [Int]) {
         var h = x
-        if let conv { h = conv(h) }                                              // [B, T/4, C·F/4]
+        if let conv { h = conv(h, lengths: lengths) }                                              // [B, T/4, C·F/4]
         var curLengths = config.subsampling.kind == .conv2d ? lengths.map(ConvSubsampling.outputLength) : lengths
         for (i, layer) in layers.enumerated() {
             if config.subsampling.kind == .pyramid && i < config.subsampling.pyramidLevels {

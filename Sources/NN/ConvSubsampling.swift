@@ -30,11 +30,19 @@ public final class ConvSubsampling: Layer {
     /// Feature size per output frame.
     public var outputDim: Int { channels * Self.outputLength(inputDim) }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    /// With `lengths`, conv1 outputs past each sequence's end are zeroed, so a padded batch row equals the
+    /// sequence run alone (the second conv then sees zero padding, not ReLU(bias)).
+    public func callAsFunction(_ x: Tensor, lengths: [Int]? = nil) -> Tensor {
         let b = x.shape[0], t = x.shape[1], f = x.shape[2]
         precondition(f == inputDim, "ConvSubsampling: input dim \(f), expected \(inputDim) (shape \(x.shape))")
         var y = x.reshaped([b, 1, t, f])                                                    // [B, 1, T, F]
         y = Tensor.conv2d(y, weight: conv1w, bias: conv1b, stride: (2, 2), padding: (1, 1)).relu()  // [B, C, T/2, F/2]
+        if let lengths, lengths.contains(where: { Self.reduce($0) < y.shape[2] }) {
+            let t1 = y.shape[2]
+            var keep = [Float](repeating: 0, count: b * t1)
+            for i in 0..<b { for j in 0..<min(Self.reduce(lengths[i]), t1) { keep[i * t1 + j] = 1 } }
+            y = y * Tensor(shape: [b, 1, t1, 1], data: keep)
+        }
         y = Tensor.conv2d(y, weight: conv2w, bias: conv2b, stride: (2, 2), padding: (1, 1)).relu()  // [B, C, T/4, F/4]
         let t2 = y.shape[2], f2 = y.shape[3]
         return y.permuted([0, 2, 1, 3]).reshaped([b, t2, channels * f2])                    // [B, T', C·F']

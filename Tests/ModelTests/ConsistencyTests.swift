@@ -1,0 +1,117 @@
+// Consistency of the model's paths (design habit 11): step-by-step decoding equals the teacher-forced pass;
+// a batch equals its rows run alone; the streaming listener fed chunk by chunk equals the whole-input
+// listener with the same chunking.
+import Decoding
+import Features
+import Model
+import NN
+import Tensor
+import TestSupport
+import XCTest
+
+func tinyConfig(_ kind: AttentionKind = .location) -> ModelConfig {
+    var c = ModelConfig()
+    c.encoder.layers = 2
+    c.encoder.hidden = 8
+    c.subsampling.channels = 2
+    c.attention.kind = kind
+    c.attention.dim = 6
+    c.attention.heads = 2
+    c.attention.locationKernel = 5
+    c.attention.locationFilters = 3
+    c.decoder.hidden = 12
+    c.decoder.embedding = 5
+    c.seed = 11
+    return c
+}
+
+func randomFeatures(frames: Int, seed: UInt64) -> FeatureMatrix {
+    FeatureMatrix(frames: frames, dim: 80, data: seededTensor([frames, 80], seed: seed).data)
+}
+
+final class ConsistencyTests: XCTestCase {
+    func testStepByStepEqualsTeacherForced() {
+        for kind in AttentionKind.allCases {
+            let model = SpeechRecognizer(config: tinyConfig(kind))
+            let (x, lengths) = SpeechRecognizer.batch([randomFeatures(frames: 37, seed: 1)])
+            let tokens = [Vocabulary.sos, 7, 2, 12, 3, 29, 4]
+            let (forced, stepped): ([Float], [Float]) = Tensor.withoutGrad {
+                let (values, encLengths) = model.encode(x, lengths: lengths)
+                let logits = model.decodeTeacherForced(values: values, lengths: encLengths, inputs: [tokens]).logSoftmax()
+                var state = model.initialState(values: values, length: encLengths[0])
+                var rows = [Float]()
+                for t in tokens {
+                    let out = model.step([t], state: state)
+                    rows += out.logProbs
+                    state = out.state
+                }
+                return (logits.data, rows)
+            }
+            XCTAssertLessThan(maxAbsDifference(forced, stepped), 1e-5, "\(kind)")
+        }
+    }
+
+    func testBatchRowsEqualUnbatched() {
+        let model = SpeechRecognizer(config: tinyConfig())
+        let a = randomFeatures(frames: 41, seed: 2), b = randomFeatures(frames: 26, seed: 3)
+        let inputs = [[Vocabulary.sos, 5, 6, 7, 8], [Vocabulary.sos, 9, 10]]
+        Tensor.withoutGrad {
+            let (x, lengths) = SpeechRecognizer.batch([a, b])
+            let (values, encLengths) = model.encode(x, lengths: lengths)
+            let logits = model.decodeTeacherForced(values: values, lengths: encLengths, inputs: inputs)   // [2, 5, V]
+            let v = logits.shape[2], t = values.shape[1], e = values.shape[2]
+            for (i, f) in [a, b].enumerated() {
+                let (xi, li) = SpeechRecognizer.batch([f])
+                let (vi, ei) = model.encode(xi, lengths: li)
+                XCTAssertEqual(ei[0], encLengths[i])
+                let rowValues = Array(values.data[(i * t * e)..<(i * t * e + ei[0] * e)])
+                XCTAssertLessThan(maxAbsDifference(rowValues, vi.data), 1e-5, "encoder row \(i)")
+                let li2 = model.decodeTeacherForced(values: vi, lengths: ei, inputs: [inputs[i]])
+                let u = inputs[i].count
+                let rowLogits = Array(logits.data[(i * 5 * v)..<(i * 5 * v + u * v)])
+                XCTAssertLessThan(maxAbsDifference(rowLogits, li2.data), 1e-5, "decoder row \(i)")
+            }
+        }
+    }
+
+    func testStreamingListenerEqualsChunkedWholeInput() {
+        for (spec, frames) in [(ChunkSpec(chunk: 4, lookahead: 2), 83), (ChunkSpec(chunk: 3, lookahead: 0), 64), (ChunkSpec(chunk: 5, lookahead: 3), 9)] {
+            var c = tinyConfig()
+            c.encoder.streaming = spec
+            let model = SpeechRecognizer(config: c)
+            let f = randomFeatures(frames: frames, seed: 4)
+            let whole = Tensor.withoutGrad { () -> [Float] in
+                let (x, l) = SpeechRecognizer.batch([f])
+                return model.encode(x, lengths: l, streaming: spec).values.data
+            }
+            for chunkFrames in [1, 7, 16, 1000] {
+                let stream = ListenerStream(listener: model.listener, spec: spec)
+                var out = [Float]()
+                var t = 0
+                while t < frames {
+                    let n = min(chunkFrames, frames - t)
+                    out += stream.accept(Array(f.data[(t * 80)..<((t + n) * 80)]))
+                    t += n
+                }
+                out += stream.finish()
+                XCTAssertEqual(out.count, whole.count, "spec \(spec), feed \(chunkFrames)")
+                XCTAssertLessThan(maxAbsDifference(out, whole), 1e-5, "spec \(spec), feed \(chunkFrames)")
+            }
+        }
+    }
+
+    func testGreedyAndBeamRunAndAgreeOnTheirBest() {
+        let model = SpeechRecognizer(config: tinyConfig())
+        let f = randomFeatures(frames: 50, seed: 5)
+        let greedy = Transcriber(model: model, beam: nil).transcribe(features: f, duration: 0.5)
+        var opts = BeamOptions(beam: 4)
+        opts.lengthPenalty = 0
+        opts.nBest = 3
+        let beam = Transcriber(model: model, beam: opts).transcribe(features: f, duration: 0.5)
+        XCTAssertFalse(beam.hypotheses.isEmpty)
+        XCTAssertLessThanOrEqual(beam.hypotheses.count, 3)
+        // With no length normalization, beam search finds a hypothesis at least as likely as greedy's.
+        XCTAssertGreaterThanOrEqual(beam.hypotheses[0].logProb, greedy.hypotheses[0].logProb - 1e-4)
+        for h in beam.hypotheses { XCTAssertEqual(h.attention.count, h.tokens.count + 1) }
+    }
+}

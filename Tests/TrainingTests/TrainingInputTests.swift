@@ -1,0 +1,92 @@
+// Bad training input gives clear errors: manifests (by line), configs (unknown keys, impossible values),
+// corrupt checkpoints; scheduled-sampling schedules ramp as documented.
+import Foundation
+import Model
+import TestSupport
+import Training
+import XCTest
+
+final class TrainingInputTests: XCTestCase {
+    var dir: URL!
+    override func setUp() { dir = TestPaths.tempDirectory("scribe-train-input") }
+    override func tearDown() { try? FileManager.default.removeItem(at: dir) }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let p = dir.appendingPathComponent(name).path
+        try text.write(toFile: p, atomically: true, encoding: .utf8)
+        return p
+    }
+
+    func testManifestErrorsNameTheLine() throws {
+        let good = "{\"audio_filepath\": \"\(TestPaths.repo("audio/yes.wav"))\", \"duration\": 1.0, \"text\": \"yes\"}"
+        let cases: [(String, String)] = [
+            ("not json", "not a JSON object"), ("{\"duration\": 1, \"text\": \"a\"}", "audio_filepath"),
+            ("{\"audio_filepath\": \"nope.wav\", \"duration\": 1, \"text\": \"a\"}", "not found"),
+            ("{\"audio_filepath\": \"\(TestPaths.repo("audio/yes.wav"))\", \"duration\": -1, \"text\": \"a\"}", "duration"),
+        ]
+        for (bad, mention) in cases {
+            let p = try write("m.jsonl", good + "\n" + bad + "\n")
+            XCTAssertThrowsError(try Manifest.read(p)) { e in
+                XCTAssertTrue("\(e)".contains(":2:"), "\(e)")
+                XCTAssertTrue("\(e)".contains(mention), "\(e)")
+            }
+            let (entries, problems) = try Manifest.read(p, skipBad: true)
+            XCTAssertEqual(entries.count, 1)
+            XCTAssertEqual(problems.count, 1)
+        }
+        XCTAssertThrowsError(try Manifest.read(try write("empty.jsonl", "\n"))) { XCTAssertTrue("\($0)".contains("no usable")) }
+    }
+
+    func testConfigErrors() throws {
+        XCTAssertThrowsError(try TrainingConfig.load(try write("a.json", "{\"learning_rat\": 0.1}"))) {
+            XCTAssertTrue("\($0)".contains("learning_rat"), "\($0)")
+        }
+        XCTAssertThrowsError(try TrainingConfig.load(try write("b.json", "{\"learning_rate\": -1}"))) {
+            XCTAssertTrue("\($0)".contains("learning_rate"), "\($0)")
+        }
+        XCTAssertThrowsError(try TrainingConfig.load(try write("c.json", "{\"model\": {\"decoder\": {\"hidden\": \"big\"}}}"))) {
+            XCTAssertTrue("\($0)".contains("decoder.hidden"), "\($0)")
+        }
+        XCTAssertThrowsError(try TrainingConfig.load(try write("d.json", "{\"streaming_fraction\": 0.5}"))) {
+            XCTAssertTrue("\($0)".contains("streaming"), "\($0)")
+        }
+        let ok = try TrainingConfig.load(try write("e.json", "{\"seed\": 7, \"model\": {\"encoder\": {\"streaming\": {\"chunk\": 8, \"lookahead\": 2}}}}"))
+        XCTAssertEqual(ok.seed, 7)
+        XCTAssertEqual(ok.model.encoder.streaming?.chunk, 8)
+        XCTAssertEqual(ok.learningRate, TrainingConfig().learningRate)
+    }
+
+    func testCorruptCheckpointIsReportedAndNothingOverwritten() throws {
+        let manifest = try clipManifest(in: dir)
+        var config = tinyTrainingConfig(steps: 2)
+        config.checkpointEvery = 2
+        let (data, _) = try Dataset.load(try Manifest.read(manifest).entries, config: config.model, manifestPath: manifest)
+        let out = dir.appendingPathComponent("run").path
+        try Trainer(config: config, train: data, valid: nil, outDirectory: out).run(log: nil)
+        let ck = try XCTUnwrap(Checkpoint.latest(out))
+        let weights = "\(ck)/model.safetensors"
+        let original = try Data(contentsOf: URL(fileURLWithPath: weights))
+        try original.prefix(100).write(to: URL(fileURLWithPath: weights))
+        XCTAssertThrowsError(try Trainer(config: config, train: data, valid: nil, outDirectory: out, resumeFrom: ck)) {
+            XCTAssertTrue("\($0)".contains("checkpoint"), "\($0)")
+        }
+        try FileManager.default.removeItem(atPath: "\(ck)/trainer.json")
+        XCTAssertThrowsError(try Checkpoint.config(ck)) { XCTAssertTrue("\($0)".contains("trainer.json"), "\($0)") }
+        // The final model directory was not touched by the failed resume.
+        XCTAssertNoThrow(try ModelDirectory.load(out))
+    }
+
+    func testScheduledSamplingRamps() {
+        var s = ScheduledSamplingConfig()
+        s.maxProbability = 0.4
+        s.rampSteps = 100
+        s.startStep = 10
+        for kind in [ScheduledSamplingConfig.Schedule.linear, .exponential, .inverseSigmoid] {
+            s.schedule = kind
+            XCTAssertEqual(s.probability(step: 0), 0)
+            XCTAssertEqual(s.probability(step: 10), kind == .inverseSigmoid ? s.probability(step: 10) : 0, accuracy: 1e-6)
+            XCTAssertLessThan(s.probability(step: 30), s.probability(step: 80), "\(kind)")
+            XCTAssertEqual(s.probability(step: 1000), 0.4, accuracy: 0.01, "\(kind)")
+        }
+    }
+}
