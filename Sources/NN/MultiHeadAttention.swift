@@ -51,10 +51,19 @@ public final class MultiHeadAttention: Layer {
         var scores = Tensor.matmul(q, keys, transposeB: true)                          // [B, H, Tq, Tk]
         if let mask { scores = scores.maskedFill(mask, value: -1e9) }
         var weights = scores.softmax()                                                 // [B, H, Tq, Tk]
-        if let mask { weights = weights.maskedFill(mask, value: 0) }
+        // exp(−1e9 − max) is exactly 0, so only a fully masked row (uniform over −1e9s) needs zeroing.
+        if let mask, Self.hasFullyMaskedRow(mask) { weights = weights.maskedFill(mask, value: 0) }
         let context = Tensor.matmul(weights, values)                                   // [B, H, Tq, d]
             .permuted([0, 2, 1, 3]).reshaped([b, tq, dim])                             // [B, Tq, D]
         return (outProj(context), weights)
+    }
+
+    /// Whether some row of `mask` along its last axis is all nonzero (then a query sees no key; a last dim of 1
+    /// broadcasts one value over all keys).
+    static func hasFullyMaskedRow(_ mask: Tensor) -> Bool {
+        let n = mask.shape.last ?? 1, d = mask.data
+        guard n > 0 else { return false }
+        return stride(from: 0, to: d.count, by: n).contains { start in !d[start..<(start + n)].contains(0) }
     }
 
     /// query [B, Tq, D], keyValue [B, Tk, D] → output [B, Tq, D], weights [B, H, Tq, Tk].

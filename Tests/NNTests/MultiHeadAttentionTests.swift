@@ -57,6 +57,15 @@ final class MultiHeadAttentionTests: XCTestCase {
         XCTAssertFalse(x.grad!.contains { $0.isNaN })
     }
 
+    func testFullyMaskedRowDetection() {
+        XCTAssertTrue(MultiHeadAttention.hasFullyMaskedRow(AttentionMask.padding(lengths: [3, 0], frames: 3)))
+        XCTAssertFalse(MultiHeadAttention.hasFullyMaskedRow(AttentionMask.padding(lengths: [3, 1], frames: 3)))
+        XCTAssertFalse(MultiHeadAttention.hasFullyMaskedRow(AttentionMask.causal(4)))
+        // Chunk 1 (frames 2, 3) sees only itself, and both frames are padding.
+        XCTAssertTrue(MultiHeadAttention.hasFullyMaskedRow(ChunkConfig(chunkSize: 2, leftChunks: 0).mask(lengths: [2], frames: 4)))
+        XCTAssertFalse(MultiHeadAttention.hasFullyMaskedRow(ChunkConfig(chunkSize: 2, leftChunks: 1).mask(lengths: [2], frames: 4)))
+    }
+
     func testCausalMaskHidesLaterKeys() {
         var rng = RNG(seed: 26)
         let mha = MultiHeadAttention(dim: 8, heads: 2, rng: &rng)
