@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Evaluation"),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: numeric),
         .target(name: "Model", dependencies: ["NN", "Features", "Evaluation"], swiftSettings: numeric),
-        .target(name: "Decoding", dependencies: ["Model"], swiftSettings: numeric),
+        .target(name: "Decoding", dependencies: ["Model", "Audio"], swiftSettings: numeric),
         .target(name: "Training", dependencies: ["Model", "Decoding", "Evaluation", "Audio", "Features"], swiftSettings: numeric),
         .executableTarget(name: "scribe", dependencies: [
             "Audio", "Features", "Tensor", "Evaluation", "NN", "Model", "Decoding", "Training",

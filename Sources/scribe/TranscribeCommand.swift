@@ -4,6 +4,7 @@ import Audio
 import Decoding
 import Foundation
 import Model
+import Tensor
 
 struct TranscribeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,22 +26,43 @@ struct TranscribeCommand: ParsableCommand {
     @OptionGroup var search: SearchOptions
     @OptionGroup var audio: AudioInputOptions
 
-    @Flag(help: "Prefix each line with the input's name.")
+    @Flag(help: "Prefix each line with the input's name (text format).")
     var names = false
+
+    @Option(help: "Output format: text, json (segments, words, times, confidence, n-best), srt, vtt.")
+    var format: OutputFormat = .text
+
+    @Option(help: "Write one file per input here (NAME.txt/.json/.srt/.vtt) instead of printing.")
+    var outputDir: String?
+
+    @Option(help: "Decode this many segments of long audio at once (VAD splits inputs longer than 20 s).")
+    var threads: Int = 1
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one audio file (or - for stdin)") }
+        if threads < 1 || threads > 64 { throw ValidationError("--threads must be 1...64") }
     }
 
     func run() throws {
         let model = try modelOptions.load()
-        let transcriber = Transcriber(model: model, beam: search.beamOptions)
+        var long = LongFormTranscriber(transcriber: Transcriber(model: model, beam: search.beam > 1 ? search.beamOptions : nil))
+        long.threads = threads
+        if threads > 1 { Threading.configure(threads: 1) }
+        if let outputDir { try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true) }
         var failures = 0
         for path in inputs {
             do {
-                let samples = try audio.open(path).readAll()
-                let result = try transcriber.transcribe(samples: samples)
-                print(names ? "\(path)\t\(result.text)" : result.text)
+                var segments = [SegmentResult]()
+                try long.run(try audio.open(path)) { segments.append($0) }
+                let doc = format.render(segments, source: path)
+                if let outputDir {
+                    let base = path == "-" ? "stdin" : URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+                    try ModelDirectory.atomicWrite(Data(doc.utf8), to: "\(outputDir)/\(base).\(format.fileExtension)")
+                } else if format == .text && names {
+                    print("\(path)\t\(doc)", terminator: "")
+                } else {
+                    print(doc, terminator: "")
+                }
             } catch {
                 failures += 1
                 FileHandle.standardError.write(Data("scribe: \(error)\n".utf8))

@@ -1,0 +1,49 @@
+// Word timings from attention alignments: each character's time is the centre of mass of its attention row
+// (in encoder frames → seconds); a word spans its first to last character; its confidence is the geometric
+// mean of its characters' probabilities.
+import Foundation
+import Model
+
+/// A word with times in seconds (relative to the audio start) and a confidence in [0, 1].
+public struct WordTiming: Codable, Equatable, Sendable {
+    public var word: String
+    public var start: Double
+    public var end: Double
+    public var confidence: Double
+}
+
+public enum Timestamps {
+    /// The attention position (in encoder frames) of each row: Σ_j j·α_j.
+    public static func positions(_ attention: [[Float]]) -> [Double] {
+        attention.map { row in
+            var s = 0.0, total = 0.0
+            for (j, a) in row.enumerated() { s += Double(j) * Double(a); total += Double(a) }
+            return total > 0 ? s / total : 0
+        }
+    }
+
+    /// Words of `hyp` with times, given encoder frames per second and the segment's start time.
+    public static func words(_ hyp: Hypothesis, vocabulary: Vocabulary, frameRate: Double, offset: Double = 0) -> [WordTiming] {
+        let pos = positions(hyp.attention)
+        var words = [WordTiming]()
+        var current = "", first = -1, last = -1, logConf = 0.0, n = 0
+        func flush() {
+            guard !current.isEmpty else { return }
+            let start = offset + pos[first] / frameRate
+            let end = offset + (pos[last] + 1) / frameRate
+            words.append(WordTiming(word: current, start: start, end: max(end, start), confidence: exp(logConf / Double(max(n, 1)))))
+            current = ""; first = -1; logConf = 0; n = 0
+        }
+        for (i, t) in hyp.tokens.enumerated() {
+            let ch = vocabulary.decode([t])
+            if ch == " " { flush(); continue }
+            if first < 0 { first = i }
+            last = i
+            current += ch
+            logConf += log(max(Double(i < hyp.tokenProbs.count ? hyp.tokenProbs[i] : 1), 1e-12))
+            n += 1
+        }
+        flush()
+        return words
+    }
+}
