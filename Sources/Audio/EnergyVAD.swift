@@ -37,6 +37,8 @@ public final class EnergyVAD {
     private var speechStart: Int?                // frame index where the open segment began
     private var lastSpeech = -1                  // last frame index with speech
     public private(set) var segments = [SpeechSegment]()
+    /// Whether a speech segment is open (speech seen and no endpoint yet).
+    public var inSpeech: Bool { speechStart != nil }
 
     public init(options: Options = Options()) { self.options = options }
 

@@ -5,6 +5,11 @@ import Foundation
 import Glibc
 #endif
 
+/// Set from a signal handler (SIGINT) to make blocked stream reads end as if the input had ended.
+public enum InputInterrupt {
+    nonisolated(unsafe) public static var requested = false
+}
+
 /// Reads PCM from a file descriptor in chunks.
 public final class StreamSource: PCMSource {
     public let path: String
@@ -52,7 +57,10 @@ public final class StreamSource: PCMSource {
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, count) }
             if n < 0 {
-                if errno == EINTR { continue }
+                if errno == EINTR {
+                    if InputInterrupt.requested { eof = true; return 0 }
+                    continue
+                }
                 throw AudioError.readFailed(path: path, reason: String(cString: strerror(errno)))
             }
             if n == 0 { eof = true }

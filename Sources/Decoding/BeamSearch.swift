@@ -60,12 +60,22 @@ public struct BeamSearch {
 
     /// Decodes one utterance; returns up to nBest hypotheses, best first.
     public func decode<D: StepDecoder>(_ decoder: D) -> [Hypothesis] {
+        decode(decoder, prefixes: [([], 0, [], [])])
+    }
+
+    /// Decodes from existing hypotheses (tokens, log-prob, attention rows, token probs) whose state is
+    /// `decoder.initialState(hypotheses: prefixes.count)`; a streamed search finishes this way.
+    public func decode<D: StepDecoder>(_ decoder: D, prefixes: [([Int], Float, [[Float]], [Float])]) -> [Hypothesis] {
         let o = options, v = decoder.vocabularySize, t = decoder.frames
         let maxLen = Int(Float(t) * o.maxLengthRatio) + o.maxLengthConstant
-        var live = [Live(tokens: [], logProb: 0, attention: [], coverage: [Float](repeating: 0, count: t), probs: [])]
-        var state = decoder.initialState(hypotheses: 1)
+        var live = prefixes.map { p -> Live in
+            var coverage = [Float](repeating: 0, count: t)
+            for row in p.2 { for j in 0..<min(t, row.count) { coverage[j] += row[j] } }
+            return Live(tokens: p.0, logProb: p.1, attention: p.2, coverage: coverage, probs: p.3)
+        }
+        var state = decoder.initialState(hypotheses: live.count)
         var finished = [Hypothesis]()
-        for step in 0..<maxLen {
+        for step in live[0].tokens.count..<max(maxLen, live[0].tokens.count + 1) {
             let (lp, att, next) = decoder.step(live.map { $0.tokens.last ?? Vocabulary.sos }, state)
             // Candidates: (parent, token, logProb)
             var candidates = [(parent: Int, token: Int, logProb: Float)]()

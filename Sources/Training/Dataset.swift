@@ -24,9 +24,10 @@ public struct Dataset: Sendable {
     public var seconds: Double { examples.reduce(0) { $0 + $1.seconds } }
 
     /// Loads every entry's audio and computes features with `config`'s front end and normalization.
-    /// Utterances whose text normalizes to nothing are reported by line and skipped.
+    /// Utterances whose text normalizes to nothing are reported by line and skipped. With `raw`, features
+    /// are left unnormalized (see `normalized(with:)` and `globalStatistics()`).
     public static func load(_ entries: [ManifestEntry], config: ModelConfig, manifestPath: String,
-                            threads: Int = 2, progress: ((Int) -> Void)? = nil) throws -> (Dataset, skipped: [String]) {
+                            threads: Int = 2, raw: Bool = false, progress: ((Int) -> Void)? = nil) throws -> (Dataset, skipped: [String]) {
         var results = [Result<Example?, Error>](repeating: .success(nil), count: entries.count)
         let lock = NSLock()
         var done = 0
@@ -37,7 +38,8 @@ public struct Dataset: Sendable {
                 let e = entries[i]
                 let r: Result<Example?, Error> = Result {
                     let samples = try AudioReader.load(e.audioPath)
-                    let feats = config.normalization.apply(try LogMelExtractor.compute(samples, config: config.features))
+                    let computed = try LogMelExtractor.compute(samples, config: config.features)
+                    let feats = raw ? computed : config.normalization.apply(computed)
                     let tokens = config.vocabulary.encode(e.text)
                     guard !tokens.isEmpty else { return nil }
                     return Example(id: e.id, features: feats, tokens: tokens, text: config.vocabulary.decode(tokens),
@@ -59,6 +61,20 @@ public struct Dataset: Sendable {
             }
         }
         return (Dataset(examples: examples), skipped)
+    }
+
+    /// Per-band mean and standard deviation over every frame (for global normalization).
+    public func globalStatistics() -> (mean: [Float], std: [Float]) {
+        var stats = FeatureStats(dim: examples.first?.features.dim ?? 80)
+        for e in examples { stats.accumulate(e.features) }
+        return (stats.mean, stats.std.map { max($0, 1e-3) })
+    }
+
+    /// The dataset with `normalization` applied to every utterance's (raw) features.
+    public func normalized(with normalization: NormalizationConfig) -> Dataset {
+        var out = self
+        for i in out.examples.indices { out.examples[i].features = normalization.apply(out.examples[i].features) }
+        return out
     }
 
     /// Batches for one epoch: examples sorted by length into buckets of ≤ `maxFrames` padded frames (and ≤

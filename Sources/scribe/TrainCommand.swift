@@ -49,7 +49,17 @@ struct TrainCommand: ParsableCommand {
         func say(_ s: String) { err.write(Data((s + "\n").utf8)) }
         let trainEntries = try Manifest.read(train).entries
         say("loading \(trainEntries.count) training utterances from \(train)")
-        let (trainSet, skipped) = try Dataset.load(trainEntries, config: cfg.model, manifestPath: train, threads: 2)
+        let needStats = cfg.model.normalization.kind == .global && cfg.model.normalization.mean == nil
+        var (trainSet, skipped) = try Dataset.load(trainEntries, config: cfg.model, manifestPath: train, threads: 2, raw: needStats) { n in
+            if !quiet { err.write(Data("\rfeatures: \(n)/\(trainEntries.count)\u{1B}[K".utf8)) }
+        }
+        if needStats {
+            let (mean, std) = trainSet.globalStatistics()
+            cfg.model.normalization.mean = mean
+            cfg.model.normalization.std = std
+            trainSet = trainSet.normalized(with: cfg.model.normalization)
+            say("\nglobal normalization statistics computed over \(trainSet.examples.count) utterances")
+        }
         for s in skipped.prefix(5) { say("skipped: \(s)") }
         if skipped.count > 5 { say("skipped \(skipped.count) utterances in all") }
         var validSet: Dataset?

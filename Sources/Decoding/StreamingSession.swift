@@ -1,0 +1,165 @@
+// The streaming pipeline behind `scribe stream`: 16 kHz samples in as they arrive → streaming log-mel →
+// normalization → streaming encoder (latency-controlled chunks; models without a chunk spec re-encode the open
+// segment) → blockwise synchronous beam search → partial events; an energy endpoint (or end of input) closes
+// the segment with a final event carrying word times. Silence alone produces no events.
+import Audio
+import Features
+import Foundation
+import Model
+import Tensor
+
+/// What the session reports.
+public enum StreamEvent: Sendable {
+    case partial(text: String, start: Double)
+    case final(text: String, start: Double, end: Double, words: [WordTiming])
+}
+
+public final class StreamingSession {
+    public let model: SpeechRecognizer
+    public let options: BeamOptions
+    /// Audio between partial updates, in seconds.
+    public var updateInterval: Double = 0.32
+    private let vadOptions: EnergyVAD.Options
+
+    private var vad: EnergyVAD
+    private var extractor: LogMelExtractor
+    private var listener: ListenerStream?
+    private var search: BlockwiseBeamSearch
+    private var features = [Float]()        // normalized feature rows of the open segment (re-encoding mode)
+    private var encoded = [Float]()         // encoder rows of the open segment
+    private var segmentStart = 0            // sample index where the open segment's pipeline started
+    private var samplesSeen = 0
+    private var sinceUpdate = 0
+    private var lastPartial = ""
+    private var running = RunningStats()
+    private var sawSpeech = false
+
+    public init(model: SpeechRecognizer, options: BeamOptions, vad: EnergyVAD.Options = EnergyVAD.Options()) throws {
+        self.model = model
+        self.options = options
+        vadOptions = vad
+        self.vad = EnergyVAD(options: vad)
+        extractor = try LogMelExtractor(config: model.config.features)
+        search = BlockwiseBeamSearch(model: model, options: options)
+        listener = Self.makeListener(model)
+    }
+
+    static func makeListener(_ model: SpeechRecognizer) -> ListenerStream? {
+        let c = model.config
+        guard c.subsampling.kind != .pyramid else { return nil }
+        if let spec = c.encoder.streaming { return ListenerStream(listener: model.listener, spec: spec) }
+        return c.encoder.bidirectional ? nil : ListenerStream(listener: model.listener, spec: nil)
+    }
+
+    /// Feeds 16 kHz samples; returns the events they cause.
+    public func accept(_ samples: [Float]) throws -> [StreamEvent] {
+        var events = [StreamEvent]()
+        samplesSeen += samples.count
+        sinceUpdate += samples.count
+        let closed = vad.accept(samples)
+        if vad.inSpeech { sawSpeech = true }
+        var rows = [Float]()
+        extractor.accept(samples, into: &rows)
+        push(rows)
+        if !closed.isEmpty {
+            if let e = try endSegment(final: false) { events.append(e) }
+        } else if sawSpeech && Double(sinceUpdate) >= updateInterval * 16_000 {
+            sinceUpdate = 0
+            if let e = updatePartial() { events.append(e) }
+        }
+        return events
+    }
+
+    /// Ends the input: the open segment's final result, if it held speech.
+    public func finish() throws -> [StreamEvent] {
+        _ = vad.finish()
+        return try endSegment(final: true).map { [$0] } ?? []
+    }
+
+    private var seconds: Double { Double(samplesSeen) / 16_000 }
+    private var startSeconds: Double { Double(segmentStart) / 16_000 }
+
+    private func push(_ rows: [Float]) {
+        guard !rows.isEmpty else { return }
+        let normalized = normalize(rows)
+        if let listener { encoded += listener.accept(normalized) } else { features += normalized }
+    }
+
+    /// Global statistics when the model has them; otherwise running statistics of the open segment.
+    private func normalize(_ rows: [Float]) -> [Float] {
+        let n = model.config.normalization, d = model.config.features.nMels
+        switch n.kind {
+        case .none: return rows
+        case .global: return n.apply(FeatureMatrix(frames: rows.count / d, dim: d, data: rows)).data
+        case .utterance:
+            running.add(rows, dim: d)
+            return running.apply(rows, dim: d)
+        }
+    }
+
+    private func values() -> Tensor? {
+        let e = model.config.encoderOutputDim
+        if listener == nil {
+            let d = model.config.features.nMels
+            guard features.count >= 4 * d else { return nil }
+            let f = FeatureMatrix(frames: features.count / d, dim: d, data: features)
+            let (x, l) = SpeechRecognizer.batch([f])
+            return Tensor.withoutGrad { model.encode(x, lengths: l, streaming: nil).values }
+        }
+        guard encoded.count >= e else { return nil }
+        return Tensor(shape: [1, encoded.count / e, e], data: encoded)
+    }
+
+    private func updatePartial() -> StreamEvent? {
+        guard let v = values() else { return nil }
+        search.extend(values: v)
+        let text = model.vocabulary.decode(search.partial.tokens)
+        guard text != lastPartial, !text.isEmpty else { return nil }
+        lastPartial = text
+        return .partial(text: text, start: startSeconds)
+    }
+
+    private func endSegment(final: Bool) throws -> StreamEvent? {
+        defer { reset() }
+        var rows = [Float]()
+        extractor.finish(into: &rows)
+        push(rows)
+        if let listener { encoded += listener.finish() }
+        guard sawSpeech, let v = values() else { return nil }
+        let hyp = search.finalize(values: v)
+        let text = model.vocabulary.decode(hyp.tokens)
+        let words = Timestamps.words(hyp, vocabulary: model.vocabulary, frameRate: model.config.encoderFrameRate, offset: startSeconds)
+        return .final(text: text, start: startSeconds, end: seconds, words: words)
+    }
+
+    private func reset() {
+        extractor = try! LogMelExtractor(config: model.config.features)
+        listener = Self.makeListener(model)
+        search = BlockwiseBeamSearch(model: model, options: options)
+        features = []; encoded = []
+        segmentStart = samplesSeen
+        sinceUpdate = 0
+        lastPartial = ""
+        running = RunningStats()
+        sawSpeech = vad.inSpeech
+    }
+}
+
+/// Running per-band mean/variance for streaming utterance normalization.
+struct RunningStats {
+    var count = 0
+    var sum = [Double](), sumSquares = [Double]()
+    mutating func add(_ rows: [Float], dim: Int) {
+        if sum.isEmpty { sum = [Double](repeating: 0, count: dim); sumSquares = sum }
+        for (i, x) in rows.enumerated() { sum[i % dim] += Double(x); sumSquares[i % dim] += Double(x) * Double(x) }
+        count += rows.count / dim
+    }
+    func apply(_ rows: [Float], dim: Int) -> [Float] {
+        guard count > 0 else { return rows }
+        return rows.enumerated().map { i, x in
+            let m = sum[i % dim] / Double(count)
+            let s = max((sumSquares[i % dim] / Double(count) - m * m).squareRoot(), 1e-5)
+            return Float((Double(x) - m) / s)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+// `scribe stream`: live transcription of PCM (or a WAV stream) arriving on stdin, e.g.
+// `arecord -f S16_LE -r 16000 -c 1 | scribe stream`. Partial and final results as JSON Lines or text,
+// flushed at once; SIGINT prints the final result it has; a closed stdout ends quietly.
+import ArgumentParser
+import Audio
+import Decoding
+import Foundation
+import Model
+
+struct StreamCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stream",
+        abstract: "Transcribe audio from stdin as it arrives (partial and final results).",
+        discussion: """
+            Input: raw PCM (--encoding, --rate, --channels; default s16le 16 kHz mono) or a WAV stream.
+            JSON Lines events: {"type":"partial","text":...,"start":...} while speaking and
+            {"type":"final","text":...,"start":...,"end":...,"words":[...]} at each pause (endpoint) and at the
+            end of input. --text prints final lines only (partials on stderr when it is a terminal).
+
+            Example: arecord -f S16_LE -r 16000 -c 1 | scribe stream
+            """)
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var audio: AudioInputOptions
+    @Option(help: "Beam width of the blockwise beam search.") var beam: Int = 4
+    @Flag(help: "Plain text: one line per final result.") var text = false
+    @Option(help: "Seconds of audio between partial updates.") var update: Double = 0.32
+    @Option(help: "Seconds of silence that end a segment (endpoint).") var endpoint: Double = 0.5
+
+    func validate() throws {
+        if beam < 1 { throw ValidationError("--beam must be at least 1") }
+        if update <= 0 || endpoint <= 0 { throw ValidationError("--update and --endpoint must be positive") }
+    }
+
+    func run() throws {
+        let model = try modelOptions.load()
+        var vad = EnergyVAD.Options()
+        vad.minSilence = endpoint
+        var options = BeamOptions(beam: beam)
+        options.lengthPenalty = 1
+        let session = try StreamingSession(model: model, options: options, vad: vad)
+        session.updateInterval = update
+        installInterruptHandler()
+        let reader = try AudioReader(path: "-", raw: audio.rawFormat(for: "-"), chunkFrames: 1024)
+        do {
+            while let chunk = try reader.nextChunk() {
+                for e in try session.accept(chunk) { emit(e) }
+                if InputInterrupt.requested { break }
+            }
+        } catch AudioError.empty {
+            return  // stdin closed at once: nothing to transcribe
+        }
+        for e in try session.finish() { emit(e) }
+    }
+
+    func emit(_ event: StreamEvent) {
+        var line: String
+        switch event {
+        case .partial(let t, let start):
+            if text { return }
+            line = json(["type": "partial", "text": t, "start": round3(start)])
+        case .final(let t, let start, let end, let words):
+            if text {
+                line = t
+            } else {
+                line = json(["type": "final", "text": t, "start": round3(start), "end": round3(end),
+                             "words": words.map { ["word": $0.word, "start": round3($0.start), "end": round3($0.end), "confidence": round3($0.confidence)] }])
+            }
+        }
+        do { try FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8)) } catch {
+            Foundation.exit(0)  // the reader went away (EPIPE): stop quietly
+        }
+    }
+
+    func json(_ obj: [String: Any]) -> String {
+        String(decoding: try! JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+    }
+
+    func installInterruptHandler() {
+        signal(SIGPIPE, SIG_IGN)
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in InputInterrupt.requested = true }
+        action.sa_flags = 0  // no SA_RESTART: a blocked read returns EINTR
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGINT, &action, nil)
+    }
+}
