@@ -100,8 +100,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     /// The reference LAS model of shared/reference/las_reference.md (7.9 M parameters).
     public static let reference = ModelConfig()
 
-    /// Throws `ModelError.badConfig` naming the first inconsistent field.
-    public func validate(path: String = "config.json") throws {
+    /// Throws `ModelError.badConfig` naming the first inconsistent field. `requireStatistics: false` accepts
+    /// global normalization without its statistics (a training config: `scribe train` computes them).
+    public func validate(path: String = "config.json", requireStatistics: Bool = true) throws {
         func bad(_ field: String, _ reason: String) -> ModelError { .badConfig(path: path, field: field, reason: reason) }
         guard formatVersion == Self.currentFormatVersion else {
             throw ModelError.formatVersion(path: path, found: formatVersion, supported: Self.currentFormatVersion)
@@ -110,7 +111,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         guard vocabulary.count >= 3, vocabulary.tokens[Vocabulary.pad] == "<pad>", vocabulary.tokens[Vocabulary.eos] == "<eos>" else {
             throw bad("vocabulary", "must start with \"<pad>\", \"<eos>\"")
         }
-        if normalization.kind == .global {
+        if normalization.kind == .global && (requireStatistics || normalization.mean != nil || normalization.std != nil) {
             guard let m = normalization.mean, let s = normalization.std, m.count == features.nMels, s.count == features.nMels else {
                 throw bad("normalization", "global normalization needs mean and std of \(features.nMels) values (features.n_mels)")
             }

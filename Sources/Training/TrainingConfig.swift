@@ -87,7 +87,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 
     public func validate(path: String) throws {
         func bad(_ f: String, _ r: String) -> TrainingError { .badConfig(path: path, field: f, reason: r) }
-        try model.validate(path: path)
+        try model.validate(path: path, requireStatistics: false)
         guard maxBatchFrames > 0, maxBatchSize > 0 else { throw bad("max_batch_frames", "batch limits must be positive") }
         guard epochs > 0 || maxSteps > 0 else { throw bad("epochs", "need epochs > 0 or max_steps > 0") }
         guard learningRate > 0, learningRate.isFinite else { throw bad("learning_rate", "must be positive, got \(learningRate)") }
