@@ -24,6 +24,10 @@ public final class EnergyVAD {
         public var cutWindow: Double = 4
         /// Padding kept around speech.
         public var padding: Double = 0.2
+        /// A segment needs this many voiced frames (loud, zero-crossing rate below `voicedZCR`), so that
+        /// steady hiss or white noise is not taken for speech.
+        public var minVoicedFrames = 8
+        public var voicedZCR: Float = 0.25
         public var sampleRate = 16_000
         public init() {}
     }
@@ -36,9 +40,12 @@ public final class EnergyVAD {
     private var frameBase = 0                    // index of frameDB[0]
     private var speechStart: Int?                // frame index where the open segment began
     private var lastSpeech = -1                  // last frame index with speech
+    private var voiced = 0                       // voiced frames in the open segment
     public private(set) var segments = [SpeechSegment]()
-    /// Whether a speech segment is open (speech seen and no endpoint yet).
-    public var inSpeech: Bool { speechStart != nil }
+    /// Whether a segment with enough voiced frames to count as speech is open.
+    public var inSpeech: Bool { speechStart != nil && voiced >= options.minVoicedFrames }
+    /// Segments closed so far, including loud stretches rejected as noise (a stream resets at each).
+    public private(set) var endpoints = 0
 
     public init(options: Options = Options()) { self.options = options }
 
@@ -51,7 +58,11 @@ public final class EnergyVAD {
         var offset = 0
         while pending.count - offset >= f {
             var e: Float = 0
-            for i in offset..<(offset + f) { e += pending[i] * pending[i] }
+            var crossings = 0
+            for i in offset..<(offset + f) {
+                e += pending[i] * pending[i]
+                if i > offset && (pending[i] >= 0) != (pending[i - 1] >= 0) { crossings += 1 }
+            }
             let db = 10 * log10(e / Float(f) + 1e-10)
             offset += f
             frameDB.append(db)
@@ -60,10 +71,14 @@ public final class EnergyVAD {
             noiseDB = db < noiseDB ? 0.9 * noiseDB + 0.1 * db : 0.999 * noiseDB + 0.001 * db
             let speech = db > max(noiseDB + options.thresholdDB, options.absoluteFloorDB)
             if speech {
-                if speechStart == nil { speechStart = index }
+                if speechStart == nil { speechStart = index; voiced = 0 }
                 lastSpeech = index
+                if Float(crossings) / Float(f) < options.voicedZCR { voiced += 1 }
             }
-            if let s = closeIfDue(index: index) { closed.append(s) }
+            if let s = closeIfDue(index: index) {
+                endpoints += 1
+                if voiced >= options.minVoicedFrames { closed.append(s) }
+            }
         }
         pending.removeFirst(offset)
         samplesSeen += samples.count
@@ -74,6 +89,8 @@ public final class EnergyVAD {
     /// Ends the input; returns the last segment if one is open.
     public func finish() -> [SpeechSegment] {
         guard let start = speechStart else { return [] }
+        endpoints += 1
+        guard voiced >= options.minVoicedFrames else { speechStart = nil; return [] }
         let s = segment(fromFrame: start, toFrame: lastSpeech + 1, limit: samplesSeen)
         speechStart = nil
         segments.append(s)

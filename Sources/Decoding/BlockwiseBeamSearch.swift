@@ -88,8 +88,14 @@ public final class BlockwiseBeamSearch {
     }
 
     /// Finishes the segment over its complete encoder output: an offline beam search that starts from the
-    /// live hypotheses. Resets the search for the next segment.
-    public func finalize(values: Tensor) -> Hypothesis {
+    /// live hypotheses (or from scratch with `restart`, when the encoder output was recomputed). Resets the
+    /// search for the next segment.
+    public func finalize(values: Tensor, restart: Bool = false) -> Hypothesis {
+        if restart {
+            live = [Live(tokens: [], logProb: 0, attention: [], probs: [])]
+            state = nil
+            frames = 0
+        }
         let st = bind(values)
         let decoder = ResumedDecoder(model: model, values: values, frames: frames, start: st)
         let search = BeamSearch(options: options)

@@ -61,7 +61,14 @@ public struct LongFormTranscriber {
             try drain(force: false)
         }
         if !splitting {
-            if !buffer.isEmpty { queue.append((SpeechSegment(start: 0, end: buffer.count), buffer)) }
+            // Decoded whole, but only if the VAD hears speech: silence and noise give an empty transcript.
+            // Lenient here (a short clip may hold one quiet word): 2 voiced frames above -60 dB suffice.
+            var lenient = vad
+            lenient.minVoicedFrames = 2
+            lenient.absoluteFloorDB = -60
+            let check = EnergyVAD(options: lenient)
+            let heard = !check.accept(buffer).isEmpty || !check.finish().isEmpty
+            queue.append((SpeechSegment(start: 0, end: buffer.count), heard ? buffer : []))
             try drain(force: true)
             return
         }

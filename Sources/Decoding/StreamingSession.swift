@@ -26,6 +26,7 @@ public final class StreamingSession {
     private var listener: ListenerStream?
     private var search: BlockwiseBeamSearch
     private var features = [Float]()        // normalized feature rows of the open segment (re-encoding mode)
+    private var rawFeatures = [Float]()     // unnormalized rows (utterance-normalized models renormalize at the end)
     private var encoded = [Float]()         // encoder rows of the open segment
     private var segmentStart = 0            // sample index where the open segment's pipeline started
     private var samplesSeen = 0
@@ -33,6 +34,9 @@ public final class StreamingSession {
     private var lastPartial = ""
     private var running = RunningStats()
     private var sawSpeech = false
+    private var recent = [Float]()          // the last `leadIn` seconds of audio
+    /// Audio kept before speech when the pipeline restarts during silence.
+    public var leadIn: Double = 0.3
 
     public init(model: SpeechRecognizer, options: BeamOptions, vad: EnergyVAD.Options = EnergyVAD.Options()) throws {
         self.model = model
@@ -56,12 +60,27 @@ public final class StreamingSession {
         var events = [StreamEvent]()
         samplesSeen += samples.count
         sinceUpdate += samples.count
-        let closed = vad.accept(samples)
+        let endpointsBefore = vad.endpoints
+        vad.accept(samples)
+        let closed = vad.endpoints > endpointsBefore
         if vad.inSpeech { sawSpeech = true }
+        recent += samples
+        if recent.count > Int(leadIn * 16_000) { recent.removeFirst(recent.count - Int(leadIn * 16_000)) }
         var rows = [Float]()
         extractor.accept(samples, into: &rows)
         push(rows)
-        if !closed.isEmpty {
+        if !sawSpeech && samplesSeen - segmentStart > 16_000 {
+            // Only silence so far: restart the pipeline on the last lead-in of audio, so segments begin near
+            // their speech (as offline VAD segments do) and memory stays bounded.
+            let keep = recent
+            reset()
+            segmentStart = samplesSeen - keep.count
+            var leadRows = [Float]()
+            extractor.accept(keep, into: &leadRows)
+            push(leadRows)
+            return events
+        }
+        if closed {
             if let e = try endSegment(final: false) { events.append(e) }
         } else if sawSpeech && Double(sinceUpdate) >= updateInterval * 16_000 {
             sinceUpdate = 0
@@ -81,6 +100,7 @@ public final class StreamingSession {
 
     private func push(_ rows: [Float]) {
         guard !rows.isEmpty else { return }
+        if model.config.normalization.kind == .utterance { rawFeatures += rows }
         let normalized = normalize(rows)
         if let listener { encoded += listener.accept(normalized) } else { features += normalized }
     }
@@ -125,8 +145,15 @@ public final class StreamingSession {
         extractor.finish(into: &rows)
         push(rows)
         if let listener { encoded += listener.finish() }
-        guard sawSpeech, let v = values() else { return nil }
-        let hyp = search.finalize(values: v)
+        guard sawSpeech, var v = values() else { return nil }
+        if model.config.normalization.kind == .utterance {
+            // The final result uses the whole segment's statistics, as offline decoding does.
+            let d = model.config.features.nMels
+            let f = model.config.normalization.apply(FeatureMatrix(frames: rawFeatures.count / d, dim: d, data: rawFeatures))
+            let (x, l) = SpeechRecognizer.batch([f])
+            v = Tensor.withoutGrad { model.encode(x, lengths: l, streaming: model.config.encoder.streaming).values }
+        }
+        let hyp = search.finalize(values: v, restart: model.config.normalization.kind == .utterance)
         let text = model.vocabulary.decode(hyp.tokens)
         let words = Timestamps.words(hyp, vocabulary: model.vocabulary, frameRate: model.config.encoderFrameRate, offset: startSeconds)
         return .final(text: text, start: startSeconds, end: seconds, words: words)
@@ -136,7 +163,7 @@ public final class StreamingSession {
         extractor = try! LogMelExtractor(config: model.config.features)
         listener = Self.makeListener(model)
         search = BlockwiseBeamSearch(model: model, options: options)
-        features = []; encoded = []
+        features = []; encoded = []; rawFeatures = []
         segmentStart = samplesSeen
         sinceUpdate = 0
         lastPartial = ""

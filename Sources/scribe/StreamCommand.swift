@@ -49,6 +49,11 @@ struct StreamCommand: ParsableCommand {
             }
         } catch AudioError.empty {
             return  // stdin closed at once: nothing to transcribe
+        } catch let e as AudioError {
+            // A stream cut mid-sample (or a read error): say so, and still give the result so far.
+            FileHandle.standardError.write(Data("scribe: \(e)\n".utf8))
+            for ev in try session.finish() { emit(ev) }
+            throw ExitCode(1)
         }
         for e in try session.finish() { emit(e) }
     }

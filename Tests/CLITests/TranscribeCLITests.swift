@@ -1,0 +1,114 @@
+// The real binary with the tiny test model (Tests/Fixtures/tiny-model, made by scripts/make-test-model):
+// transcribe in every format, stream from stdin, eval, align, info, and the bad inputs of each.
+import Foundation
+import TestSupport
+import XCTest
+
+final class TranscribeCLITests: XCTestCase {
+    let model = TestPaths.repo("Tests/Fixtures/tiny-model")
+    let words = ["yes", "no", "up", "down", "left", "right"]
+    func clip(_ w: String) -> String { TestPaths.repo("audio/\(w).wav") }
+
+    /// Raw s16le samples of a WAV file written by scribe's tests (44-byte header).
+    func pcm(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)).dropFirst(44) }
+
+    func testTranscribesTheClips() throws {
+        let r = try CommandRunner.scribe(["--model", model] + words.map(clip))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, words.joined(separator: "\n") + "\n")
+    }
+
+    func testFormatsAndOutputDir() throws {
+        let json = try CommandRunner.scribe(["transcribe", "--model", model, "--format", "json", "--n-best", "2", "--beam", "4", clip("left")])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let doc = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(doc["text"] as? String, "left")
+        let seg = (doc["segments"] as! [[String: Any]])[0]
+        let w = (seg["words"] as! [[String: Any]])[0]
+        XCTAssertEqual(w["word"] as? String, "left")
+        XCTAssertLessThanOrEqual(w["start"] as! Double, w["end"] as! Double)
+        XCTAssertEqual((seg["nbest"] as! [Any]).count, 2)
+        let srt = try CommandRunner.scribe(["--model", model, "--format", "srt", clip("up")])
+        XCTAssertEqual(srt.stdout, "1\n00:00:00,000 --> 00:00:01,000\nup\n")
+        let vtt = try CommandRunner.scribe(["--model", model, "--format", "vtt", clip("up")])
+        XCTAssertTrue(vtt.stdout.hasPrefix("WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nup\n"), vtt.stdout)
+        let dir = TestPaths.tempDirectory()
+        let r = try CommandRunner.scribe(["--model", model, "--output-dir", dir.path, "--format", "vtt", clip("yes"), clip("no")])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("yes.vtt").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("no.vtt").path))
+    }
+
+    func testSilenceNoiseAndTinyClips() throws {
+        var silence = Data(count: 32_000 * 2)   // 2 s of zeros
+        let s = try CommandRunner.scribe(["--model", model, "-", "--encoding", "s16le"], stdin: silence)
+        XCTAssertEqual(s.status, 0, s.stderr)
+        XCTAssertEqual(s.stdout, "\n", "silence must give an empty transcript")
+        var rng = SystemRandomNumberGenerator()
+        silence = Data((0..<64_000).flatMap { _ -> [UInt8] in
+            let v = Int16.random(in: -9000...9000, using: &rng); return [UInt8(truncatingIfNeeded: v), UInt8(truncatingIfNeeded: v >> 8)]
+        })
+        let n = try CommandRunner.scribe(["--model", model, "-"], stdin: silence)
+        XCTAssertEqual(n.status, 0, n.stderr)
+        XCTAssertEqual(n.stdout, "\n", "white noise must give an empty transcript")
+        let short = try pcm(clip("yes")).dropFirst(12_800).prefix(6_400)   // 0.2 s
+        let t = try CommandRunner.scribe(["--model", model, "-"], stdin: Data(short))
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertFalse(t.timedOut)
+    }
+
+    func testStreamFromStdin() throws {
+        var audio = try pcm(clip("yes"))
+        audio += Data(count: 16_000 * 2)                       // 1 s pause: an endpoint
+        audio += try pcm(clip("left"))
+        let r = try CommandRunner.scribe(["stream", "--model", model], stdin: audio)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let events = r.stdout.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let finals = events.filter { $0["type"] as? String == "final" }
+        XCTAssertEqual(finals.count, 2, r.stdout)
+        XCTAssertEqual(finals.first?["text"] as? String, "yes")
+        XCTAssertEqual(finals.first?["start"] as? Double, 0)
+        let text = try CommandRunner.scribe(["stream", "--model", model, "--text"], stdin: try pcm(clip("right")))
+        XCTAssertEqual(text.stdout, "right\n")
+    }
+
+    func testStreamBadInput() throws {
+        let closed = try CommandRunner.scribe(["stream", "--model", model], stdin: Data(), timeout: 30)
+        XCTAssertEqual(closed.status, 0)
+        XCTAssertEqual(closed.stdout, "")
+        let silence = try CommandRunner.scribe(["stream", "--model", model], stdin: Data(count: 48_000 * 2), timeout: 30)
+        XCTAssertEqual(silence.status, 0)
+        XCTAssertEqual(silence.stdout, "", "silence gives no events")
+        var cut = try pcm(clip("no"))
+        cut.append(7)                                          // a stream cut mid-sample
+        let r = try CommandRunner.scribe(["stream", "--model", model, "--text"], stdin: cut, timeout: 30)
+        XCTAssertFalse(r.timedOut)
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("mid-sample"), r.stderr)
+        XCTAssertEqual(r.stdout, "no\n", "the result so far is still printed")
+    }
+
+    func testEvalAlignInfo() throws {
+        let dir = TestPaths.tempDirectory()
+        let manifest = dir.appendingPathComponent("m.jsonl").path
+        try words.map { "{\"audio_filepath\": \"\(clip($0))\", \"duration\": 1.0, \"text\": \"\($0)\"}" }
+            .joined(separator: "\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        let e = try CommandRunner.scribe(["eval", "--model", model, "--manifest", manifest, "--json", "--beam", "1"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let summary = try JSONSerialization.jsonObject(with: Data(e.stdout.split(separator: "\n").last!.utf8)) as! [String: Any]
+        XCTAssertEqual(summary["wer"] as? Double, 0)
+        XCTAssertEqual(summary["utterances"] as? Int, 6)
+        for key in ["ref_words", "cer", "substitutions", "deletions", "insertions", "hits", "rtf", "wer_ci95"] {
+            XCTAssertNotNil(summary[key], key)
+        }
+        let png = dir.appendingPathComponent("a.png").path
+        let a = try CommandRunner.scribe(["align", clip("down"), "--model", model, "--image", png])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: png)).prefix(4), Data([0x89, 0x50, 0x4E, 0x47]))
+        let i = try CommandRunner.scribe(["info", "--model", model])
+        XCTAssertTrue(i.stdout.contains("parameters: 75,376"), i.stdout)
+        let missing = try CommandRunner.scribe(["--model", dir.appendingPathComponent("nope").path, clip("yes")])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("no such model directory"), missing.stderr)
+    }
+}
