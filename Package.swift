@@ -3,8 +3,14 @@
 // C shims -> Audio / Features / Tensor -> NN -> Model -> Decoding -> scribe; Evaluation and Training beside.
 import PackageDescription
 
-/// Release builds of numeric targets: checked arithmetic stays on (Swift's default -O).
+/// Numeric targets: checked arithmetic stays on (Swift's default -O). On x86_64 they target Haswell (AVX2, FMA;
+/// the x86-64-v3 level, a name this toolchain's clang importer rejects): vectorized exp 1.23 -> 0.60 ns/element,
+/// Transformer encoder step -8% CPU, BiLSTM step -2% (GEMM-bound). Binaries need an AVX2 CPU (2013 on).
+#if arch(x86_64)
+let numeric: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
 let numeric: [SwiftSetting] = []
+#endif
 
 let package = Package(
     name: "Scribe",
