@@ -40,13 +40,15 @@ public final class AdditiveAttention: AttentionMechanism {
 
     public func attend(query: Tensor, memory: AttentionMemory, previous: Tensor) -> (context: Tensor, weights: Tensor) {
         let keys = memory.keys!
-        let (b, t, a) = (keys.shape[0], keys.shape[1], keys.shape[2])
-        var e = keys + queryProj(query).reshaped([b, 1, a])                              // [B, T, A]
+        let (b, t) = (keys.shape[0], keys.shape[1])
+        var location: (features: Tensor, proj: Tensor)?
         if let locationConv, let locationProj {
             let f = Tensor.conv1d(previous.reshaped([b, 1, t]), weight: locationConv, padding: kernel / 2)  // [B, F, T]
-            e = e + locationProj(f.transpose(1, 2))                                      // [B, T, A]
+            location = (f, locationProj.weight)                                          // U [A, F]
         }
-        let scores = score(e.tanh()).reshaped([b, t])                                    // [B, T]
+        // e = w·tanh(keys + W s + U f), fused: no [B, T, A] broadcast copies
+        let scores = Tensor.additiveAttentionScores(keys: keys, query: queryProj(query), location: location,
+                                                    weight: score.weight)               // [B, T]
         return contextFromScores(scores, memory: memory)
     }
 }

@@ -14,6 +14,7 @@ public enum Threading {
         precondition(n >= 1, "Threading.configure: thread count \(n) must be at least 1")
         threads = n
         openblas_set_num_threads(Int32(n))
+        HeapTuning.keepFreedMemory()
     }
 
     /// Calls `body(range)` over `0..<count` split into at most `threads` contiguous chunks, in
