@@ -2,6 +2,7 @@
 // builders, and batch consistency (each row of a padded batch equals running it alone).
 import XCTest
 import Tensor
+import TestSupport
 @testable import NN
 
 final class MultiHeadAttentionTests: XCTestCase {
@@ -33,26 +34,26 @@ final class MultiHeadAttentionTests: XCTestCase {
     func testMatchesLoopReferenceWithPadding() {
         var rng = RNG(seed: 21)
         let mha = MultiHeadAttention(dim: 12, heads: 3, rng: &rng)
-        let q = uniformTensor([2, 4, 12], seed: 22), kv = uniformTensor([2, 6, 12], seed: 23)
+        let q = seededTensor([2, 4, 12], seed: 22), kv = seededTensor([2, 6, 12], seed: 23)
         let lengths = [6, 2]
         let r = Tensor.withoutGrad { mha(q, keyValue: kv, mask: AttentionMask.padding(lengths: lengths, frames: 6)) }
         XCTAssertEqual(r.output.shape, [2, 4, 12])
         XCTAssertEqual(r.weights.shape, [2, 3, 4, 6])
         let ref = reference(mha, query: q, keyValue: kv, lengths: lengths)
-        XCTAssertLessThan(maxAbsDiff(r.output.data, ref.out), 1e-5)
-        XCTAssertLessThan(maxAbsDiff(r.weights.data, ref.weights), 1e-6)
+        XCTAssertLessThan(maxAbsDifference(r.output.data, ref.out), 1e-5)
+        XCTAssertLessThan(maxAbsDifference(r.weights.data, ref.weights), 1e-6)
     }
 
     func testFullyMaskedRowGivesZeroWeightsNotNaN() {
         var rng = RNG(seed: 24)
         let mha = MultiHeadAttention(dim: 8, heads: 2, rng: &rng)
-        let x = uniformTensor([2, 3, 8], seed: 25)
+        let x = seededTensor([2, 3, 8], seed: 25)
         x.requiresGrad = true
         let r = mha(x, keyValue: x, mask: AttentionMask.padding(lengths: [3, 0], frames: 3))
         XCTAssertFalse(r.output.data.contains { $0.isNaN })
         XCTAssertEqual(Array(r.weights.data[(2 * 3 * 3)...]), [Float](repeating: 0, count: 2 * 3 * 3))
         // The empty row's output is the out-projection bias; the gradient stays finite.
-        XCTAssertLessThan(maxAbsDiff(Array(r.output.data[24...]), Array(repeating: mha.outProj.bias!.data, count: 3).flatMap { $0 }), 1e-6)
+        XCTAssertLessThan(maxAbsDifference(Array(r.output.data[24...]), Array(repeating: mha.outProj.bias!.data, count: 3).flatMap { $0 }), 1e-6)
         r.output.sum().backward()
         XCTAssertFalse(x.grad!.contains { $0.isNaN })
     }
@@ -69,7 +70,7 @@ final class MultiHeadAttentionTests: XCTestCase {
     func testCausalMaskHidesLaterKeys() {
         var rng = RNG(seed: 26)
         let mha = MultiHeadAttention(dim: 8, heads: 2, rng: &rng)
-        let x = uniformTensor([1, 4, 8], seed: 27)
+        let x = seededTensor([1, 4, 8], seed: 27)
         let r = Tensor.withoutGrad { mha(x, keyValue: x, mask: AttentionMask.causal(4)) }
         for h in 0..<2 { for i in 0..<4 {
             let row = Array(r.weights.data[((h * 4) + i) * 4..<((h * 4) + i + 1) * 4])
@@ -82,15 +83,15 @@ final class MultiHeadAttentionTests: XCTestCase {
     func testPaddedBatchRowsEqualRunningAlone() {
         var rng = RNG(seed: 28)
         let mha = MultiHeadAttention(dim: 8, heads: 2, rng: &rng)
-        let q = uniformTensor([2, 3, 8], seed: 29), kv = uniformTensor([2, 5, 8], seed: 30)
+        let q = seededTensor([2, 3, 8], seed: 29), kv = seededTensor([2, 5, 8], seed: 30)
         let lengths = [5, 3]
         Tensor.withoutGrad {
             let batch = mha(q, keyValue: kv, mask: AttentionMask.padding(lengths: lengths, frames: 5))
             for b in 0..<2 {
                 let alone = mha(q.slice(axis: 0, b..<(b + 1)), keyValue: kv.slice(axis: 0, b..<(b + 1)).slice(axis: 1, 0..<lengths[b]))
-                XCTAssertLessThan(maxAbsDiff(batch.output.slice(axis: 0, b..<(b + 1)).data, alone.output.data), 1e-5, "row \(b)")
+                XCTAssertLessThan(maxAbsDifference(batch.output.slice(axis: 0, b..<(b + 1)).data, alone.output.data), 1e-5, "row \(b)")
                 let w = batch.weights.slice(axis: 0, b..<(b + 1)).slice(axis: 3, 0..<lengths[b])
-                XCTAssertLessThan(maxAbsDiff(w.data, alone.weights.data), 1e-6, "row \(b)")
+                XCTAssertLessThan(maxAbsDifference(w.data, alone.weights.data), 1e-6, "row \(b)")
             }
         }
     }
@@ -98,7 +99,7 @@ final class MultiHeadAttentionTests: XCTestCase {
     func testPrecomputedKeysValuesEqualDirectCall() {
         var rng = RNG(seed: 31)
         let mha = MultiHeadAttention(dim: 8, heads: 4, rng: &rng)
-        let q = uniformTensor([1, 2, 8], seed: 32), kv = uniformTensor([1, 5, 8], seed: 33)
+        let q = seededTensor([1, 2, 8], seed: 32), kv = seededTensor([1, 5, 8], seed: 33)
         Tensor.withoutGrad {
             let (k, v) = mha.keysValues(kv)
             XCTAssertEqual(k.shape, [1, 4, 5, 2])

@@ -2,6 +2,7 @@
 // and expansion, cross-attention weights, batch-of-one consistency and parameter names.
 import XCTest
 import Tensor
+import TestSupport
 @testable import NN
 
 final class TransformerDecoderTests: XCTestCase {
@@ -21,7 +22,7 @@ final class TransformerDecoderTests: XCTestCase {
     /// (B = 2, memory lengths 7 and 4 of T = 7, U = 6).
     func testStepByStepEqualsTeacherForced() {
         let decoder = makeDecoder()
-        let memory = uniformTensor([2, 7, dim], seed: 62), lengths = [7, 4]
+        let memory = seededTensor([2, 7, dim], seed: 62), lengths = [7, 4]
         let tokens = [1, 4, 8, 2, 5, 5,
                       1, 3, 3, 7, 6, 2]
         let (b, u) = (2, 6)
@@ -35,7 +36,7 @@ final class TransformerDecoderTests: XCTestCase {
                 XCTAssertEqual(r.logProbs.shape, [b, vocabulary])
                 XCTAssertEqual(r.attention.shape, [b, 7])
                 let expected = full.slice(axis: 1, i..<(i + 1)).reshaped([b, vocabulary])
-                let diff = maxAbsDiff(r.logProbs.data, expected.data)
+                let diff = maxAbsDifference(r.logProbs.data, expected.data)
                 XCTAssertLessThan(diff, 1e-5, "step \(i)")
                 worst = max(worst, diff)
                 // Cross-attention: a distribution over each utterance's unpadded frames.
@@ -54,7 +55,7 @@ final class TransformerDecoderTests: XCTestCase {
     /// log-probs against teacher forcing of its own token history; then reorder across utterances.
     func testReorderFollowsHypotheses() {
         let decoder = makeDecoder(seed: 63)
-        let memory = uniformTensor([2, 5, dim], seed: 64), lengths = [5, 3]
+        let memory = seededTensor([2, 5, dim], seed: 64), lengths = [5, 3]
         Tensor.withoutGrad {
             var state = decoder.initialState(memory: memory.slice(axis: 0, 0..<1), memoryLengths: [5])
             state = decoder.step(previousTokens: [1], state: state).state
@@ -71,7 +72,7 @@ final class TransformerDecoderTests: XCTestCase {
             let memory3 = memory.slice(axis: 0, 0..<1).indexSelect([0, 0, 0], axis: 0)
             let full = teacherForced(decoder, histories.flatMap { $0 }, [3, 3], memory3, [5, 5, 5])
             let last = full.slice(axis: 1, 2..<3).reshaped([3, vocabulary])
-            XCTAssertLessThan(maxAbsDiff(r.logProbs.data, last.data), 1e-5)
+            XCTAssertLessThan(maxAbsDifference(r.logProbs.data, last.data), 1e-5)
 
             // Two utterances, hypotheses swapped and duplicated across them.
             var s2 = decoder.initialState(memory: memory, memoryLengths: lengths)
@@ -81,20 +82,20 @@ final class TransformerDecoderTests: XCTestCase {
             let r2 = decoder.step(previousTokens: [3, 4, 8], state: s2)
             let swapped = memory.indexSelect([1, 0, 1], axis: 0)
             let full2 = teacherForced(decoder, [1, 3, 1, 4, 1, 8], [3, 2], swapped, [3, 5, 3])
-            XCTAssertLessThan(maxAbsDiff(r2.logProbs.data, full2.slice(axis: 1, 1..<2).reshaped([3, vocabulary]).data), 1e-5)
+            XCTAssertLessThan(maxAbsDifference(r2.logProbs.data, full2.slice(axis: 1, 1..<2).reshaped([3, vocabulary]).data), 1e-5)
         }
     }
 
     /// A padded batch of two (memory lengths 6 and 2): each row equals running it alone.
     func testPaddedBatchRowsEqualRunningAlone() {
         let decoder = makeDecoder(seed: 65)
-        let memory = uniformTensor([2, 6, dim], seed: 66), lengths = [6, 2]
+        let memory = seededTensor([2, 6, dim], seed: 66), lengths = [6, 2]
         let tokens = [1, 2, 3, 4, 1, 5, 6, 7]
         let batch = teacherForced(decoder, tokens, [2, 4], memory, lengths)
         for b in 0..<2 {
             let alone = teacherForced(decoder, Array(tokens[(b * 4)..<(b * 4 + 4)]), [1, 4],
                                       memory.slice(axis: 0, b..<(b + 1)).slice(axis: 1, 0..<lengths[b]), [lengths[b]])
-            XCTAssertLessThan(maxAbsDiff(batch.slice(axis: 0, b..<(b + 1)).data, alone.data), 1e-5, "row \(b)")
+            XCTAssertLessThan(maxAbsDifference(batch.slice(axis: 0, b..<(b + 1)).data, alone.data), 1e-5, "row \(b)")
         }
     }
 
@@ -107,7 +108,7 @@ final class TransformerDecoderTests: XCTestCase {
         XCTAssertTrue(names.contains("layers.0.norm3.weight"))
         XCTAssertEqual(names.last, "output.bias")
         XCTAssertEqual(Set(names).count, names.count)
-        let memory = uniformTensor([1, 4, 8], seed: 68)
+        let memory = seededTensor([1, 4, 8], seed: 68)
         var r = RNG(seed: 3)
         let logits = decoder.forward(tokens: [1, 5, 9], shape: [1, 3], memory: memory, memoryLengths: [4], rng: &r)
         XCTAssertEqual(logits.shape, [1, 3, 30])

@@ -31,7 +31,7 @@ final class TransformerEncoderTests: XCTestCase {
     func testStreamingEqualsWholeInputForward() {
         let encoder = makeEncoder()
         let t = 23
-        let x = uniformTensor([1, t, 6], seed: 42)
+        let x = seededTensor([1, t, 6], seed: 42)
         var worst: Float = 0, runs = 0
         for chunkSize in [1, 3, 4, 7, 23, 30] {
             for left: Int? in [nil, 0, 1, 2] {
@@ -39,7 +39,7 @@ final class TransformerEncoderTests: XCTestCase {
                     let config = ChunkConfig(chunkSize: chunkSize, leftChunks: left, lookAhead: lookAhead)
                     let whole = Tensor.withoutGrad { encoder(x, lengths: [t], chunk: config) }
                     for feed in [chunkSize, 5] {
-                        let diff = maxAbsDiff(streamed(encoder, x, config, feed: feed).data, whole.data)
+                        let diff = maxAbsDifference(streamed(encoder, x, config, feed: feed).data, whole.data)
                         XCTAssertLessThan(diff, 1e-5, "chunk \(chunkSize), left \(String(describing: left)), look-ahead \(lookAhead), feed \(feed)")
                         worst = max(worst, diff)
                         runs += 1
@@ -49,7 +49,7 @@ final class TransformerEncoderTests: XCTestCase {
         }
         let offline = Tensor.withoutGrad { encoder(x, lengths: [t]) }
         let chunked = Tensor.withoutGrad { encoder(x, lengths: [t], chunk: ChunkConfig(chunkSize: 4, leftChunks: 1)) }
-        XCTAssertGreaterThan(maxAbsDiff(offline.data, chunked.data), 1e-2)   // the masks do change the result
+        XCTAssertGreaterThan(maxAbsDifference(offline.data, chunked.data), 1e-2)   // the masks do change the result
         print("streaming vs whole-input: max abs diff \(worst) over \(runs) runs")
     }
 
@@ -57,7 +57,7 @@ final class TransformerEncoderTests: XCTestCase {
     /// 3 layers waits for the chunk(s) holding its R look-ahead frames, so outputs lag by 3·⌈R / C⌉ chunks.
     func testStreamLatency() {
         let encoder = makeEncoder()
-        let x = uniformTensor([1, 16, 6], seed: 49)
+        let x = seededTensor([1, 16, 6], seed: 49)
         let now = encoder.stream(ChunkConfig(chunkSize: 4, leftChunks: 1))
         for k in 0..<4 { XCTAssertEqual(now(x.slice(axis: 1, (4 * k)..<(4 * k + 4)))?.shape, [1, 4, 16]) }
         XCTAssertNil(now.finish())
@@ -69,7 +69,7 @@ final class TransformerEncoderTests: XCTestCase {
 
     func testStreamResetStartsOver() {
         let encoder = makeEncoder(layers: 2)
-        let x = uniformTensor([1, 8, 6], seed: 43)
+        let x = seededTensor([1, 8, 6], seed: 43)
         let stream = encoder.stream(ChunkConfig(chunkSize: 4, leftChunks: 1))
         let first = stream(x.slice(axis: 1, 0..<4))!
         _ = stream(x.slice(axis: 1, 4..<8))
@@ -83,7 +83,7 @@ final class TransformerEncoderTests: XCTestCase {
     func testChunkedOutputIgnoresFutureAndFarPast() {
         let encoder = makeEncoder(layers: 2)
         let config = ChunkConfig(chunkSize: 3, leftChunks: 1)
-        let x = uniformTensor([1, 12, 6], seed: 44)
+        let x = seededTensor([1, 12, 6], seed: 44)
         var changed = x.data
         for i in (9 * 6)..<(12 * 6) { changed[i] += 5 }                                  // chunk 3 (frames 9...11)
         let y = Tensor.withoutGrad { encoder(x, lengths: [12], chunk: config) }
@@ -126,19 +126,19 @@ final class TransformerEncoderTests: XCTestCase {
     func testPaddedBatchRowsEqualRunningAlone() {
         let encoder = makeEncoder()
         let lengths = [11, 7]
-        let x = uniformTensor([2, 11, 6], seed: 45)
+        let x = seededTensor([2, 11, 6], seed: 45)
         for chunk: ChunkConfig? in [nil, ChunkConfig(chunkSize: 3, leftChunks: 1)] {
             Tensor.withoutGrad {
                 let batch = encoder(x, lengths: lengths, chunk: chunk)
                 for b in 0..<2 {
                     let alone = encoder(x.slice(axis: 0, b..<(b + 1)).slice(axis: 1, 0..<lengths[b]), lengths: [lengths[b]], chunk: chunk)
                     let row = batch.slice(axis: 0, b..<(b + 1)).slice(axis: 1, 0..<lengths[b])
-                    XCTAssertLessThan(maxAbsDiff(row.data, alone.data), 1e-5, "row \(b), chunk \(String(describing: chunk))")
+                    XCTAssertLessThan(maxAbsDifference(row.data, alone.data), 1e-5, "row \(b), chunk \(String(describing: chunk))")
                 }
                 var noisy = x.data
                 for i in (11 * 6 + 7 * 6)..<(2 * 11 * 6) { noisy[i] = 100 }
                 let batchNoisy = encoder(Tensor(shape: x.shape, data: noisy), lengths: lengths, chunk: chunk)
-                XCTAssertLessThan(maxAbsDiff(Array(batchNoisy.data[(11 * 16)..<(11 * 16 + 7 * 16)]),
+                XCTAssertLessThan(maxAbsDifference(Array(batchNoisy.data[(11 * 16)..<(11 * 16 + 7 * 16)]),
                                              Array(batch.data[(11 * 16)..<(11 * 16 + 7 * 16)])), 1e-6)
             }
         }
@@ -158,7 +158,7 @@ final class TransformerEncoderTests: XCTestCase {
         let y = layer(x, mask: AttentionMask.padding(lengths: lengths, frames: x.shape[1]))
         func agrees(_ got: [Float]?, _ key: String) {
             let want = g[key]!.data, scale = max(1, want.map { abs($0) }.max()!)
-            XCTAssertLessThanOrEqual(maxAbsDiff(got ?? [], want), 1e-4 * scale, key)
+            XCTAssertLessThanOrEqual(maxAbsDifference(got ?? [], want), 1e-4 * scale, key)
         }
         agrees(y.data, "output.y")
         y.backward(seed: g["grad_output.y"]!.data)
@@ -181,7 +181,7 @@ final class TransformerEncoderTests: XCTestCase {
     func testTrainingForwardWithDropoutIsSeededAndDifferentiable() {
         var rng = RNG(seed: 47)
         let encoder = TransformerEncoder(inputDim: 6, dim: 8, heads: 2, feedForward: 16, layers: 2, dropout: 0.1, rng: &rng)
-        let x = uniformTensor([2, 5, 6], seed: 48)
+        let x = seededTensor([2, 5, 6], seed: 48)
         var r1 = RNG(seed: 5), r2 = RNG(seed: 5)
         let a = encoder.forward(x, lengths: [5, 3], rng: &r1), b = encoder.forward(x, lengths: [5, 3], rng: &r2)
         XCTAssertEqual(a.data, b.data)
