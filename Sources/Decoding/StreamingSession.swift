@@ -50,7 +50,7 @@ public final class StreamingSession {
 
     static func makeListener(_ model: SpeechRecognizer) -> ListenerStream? {
         let c = model.config
-        guard c.subsampling.kind != .pyramid else { return nil }
+        guard c.subsampling.kind != .pyramid, c.encoder.kind == .blstm else { return nil }
         if let spec = c.encoder.streaming { return ListenerStream(listener: model.listener, spec: spec) }
         return c.encoder.bidirectional ? nil : ListenerStream(listener: model.listener, spec: nil)
     }
@@ -124,7 +124,7 @@ public final class StreamingSession {
             guard features.count >= 4 * d else { return nil }
             let f = FeatureMatrix(frames: features.count / d, dim: d, data: features)
             let (x, l) = SpeechRecognizer.batch([f])
-            return Tensor.withoutGrad { model.encode(x, lengths: l, streaming: nil).values }
+            return Tensor.withoutGrad { model.encode(x, lengths: l, streaming: model.config.encoder.streaming).values }
         }
         guard encoded.count >= e else { return nil }
         return Tensor(shape: [1, encoded.count / e, e], data: encoded)

@@ -134,7 +134,6 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         }
         guard decoder.hidden > 0, decoder.embedding > 0 else { throw bad("decoder.hidden", "hidden and embedding must be positive") }
         guard decoder.kind == .lstm else { throw bad("decoder.kind", "'transformer' decoder is not available in this version; use 'lstm'") }
-        guard encoder.kind == .blstm else { throw bad("encoder.kind", "'transformer' encoder is not available in this version; use 'blstm'") }
         guard ctcWeight >= 0, ctcWeight < 1 else { throw bad("ctc_weight", "must be in [0, 1), got \(ctcWeight)") }
     }
 
@@ -142,7 +141,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var subsampledDim: Int {
         switch subsampling.kind {
         case .conv2d: return subsampling.channels * ConvSubsampling.outputLength(features.nMels)
-        case .pyramid: return features.nMels << subsampling.pyramidLevels
+        case .pyramid: return features.nMels << (encoder.kind == .transformer ? subsampling.pyramidLevels : 0)
         case .none: return features.nMels
         }
     }

@@ -15,6 +15,11 @@ public struct ModelSummary {
         for (i, l) in model.listener.layers.enumerated() {
             out.append(("encoder.lstm\(i) (\(l.backward == nil ? "uni" : "bi")directional, \(l.forward.hidden) units)", l.parameterCount))
         }
+        if let t = model.listener.transformer {
+            out.append(("encoder.transformer.input (Linear → \(t.dim))", t.inputProj.parameterCount))
+            for (i, l) in t.layers.enumerated() { out.append(("encoder.transformer.layer\(i) (pre-LN, \(t.heads) heads)", l.parameterCount)) }
+            out.append(("encoder.transformer.norm", t.finalNorm.parameterCount))
+        }
         let s = model.speller
         out.append(("decoder.embedding", s.embedding.parameterCount))
         out.append(("decoder.cell (LSTM \(s.hidden))", s.cell.parameterCount))
@@ -41,6 +46,11 @@ public struct ModelSummary {
             let h = Double(l.forward.hidden), input = Double(l.forward.wIH.shape[1])
             flops += Double(l.backward == nil ? 1 : 2) * 2 * 4 * h * (input + h) * encFrames
         }
+        if let t = model.listener.transformer {
+            let d = Double(t.dim), ff = Double(c.encoder.feedForward), span = encFrames * 8
+            flops += 2 * Double(t.inputDim) * d * encFrames
+            flops += Double(t.layers.count) * encFrames * (2 * 4 * d * d + 2 * 2 * d * ff + 2 * 2 * span * d)
+        }
         let e = Double(c.encoderOutputDim), a = Double(c.attention.dim), hd = Double(c.decoder.hidden)
         let emb = Double(c.decoder.embedding), v = Double(c.vocabulary.count)
         let frames8s = encFrames * 8, chars = 15.0
@@ -64,10 +74,14 @@ public struct ModelSummary {
         for (name, n) in blocks { out.append("  \(name): \(n.formatted())") }
         out.append("front end: \(c.features.nMels) log-mel bands, \(c.features.winLength)/\(c.features.hopLength)-sample window/hop at \(c.features.sampleRate) Hz, normalization: \(c.normalization.kind.rawValue)")
         out.append("subsampling: \(c.subsampling.kind.rawValue) → \(String(format: "%g", c.encoderFrameRate)) encoder frames/s")
-        out.append("encoder: \(c.encoder.kind.rawValue), \(c.encoder.layers) layers × \(c.encoder.hidden) units\(c.encoder.bidirectional ? " per direction" : "")")
+        if c.encoder.kind == .transformer {
+            out.append("encoder: transformer, \(c.encoder.layers) pre-LN layers, d_model \(c.encoder.dModel), \(c.encoder.heads) heads, feed-forward \(c.encoder.feedForward)")
+        } else {
+            out.append("encoder: \(c.encoder.kind.rawValue), \(c.encoder.layers) layers × \(c.encoder.hidden) units\(c.encoder.bidirectional ? " per direction" : "")")
+        }
         if let s = c.encoder.streaming {
-            out.append(String(format: "streaming: chunk %d frames (%.0f ms), look-ahead %d frames (%.0f ms) per layer",
-                              s.chunk, 1000 * Double(s.chunk) / c.encoderFrameRate, s.lookahead, 1000 * Double(s.lookahead) / c.encoderFrameRate))
+            out.append(String(format: "streaming: chunk %d frames (%.0f ms), look-ahead %d frames (%.0f ms) per layer" + (c.encoder.kind == .transformer ? ", %d chunks of left context" : ""),
+                              s.chunk, 1000 * Double(s.chunk) / c.encoderFrameRate, s.lookahead, 1000 * Double(s.lookahead) / c.encoderFrameRate, c.encoder.leftChunks))
         } else {
             out.append("streaming: off (offline encoder)")
         }

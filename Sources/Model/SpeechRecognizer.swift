@@ -68,8 +68,10 @@ public final class SpeechRecognizer: Layer {
 
     /// Encoder: features [B, T, F] → memory over [B, T', E]. `streaming` overrides the config's chunking
     /// (pass the config's to train with the streaming constraint).
-    public func encode(_ x: Tensor, lengths: [Int], streaming: ChunkSpec? = nil) -> (values: Tensor, lengths: [Int]) {
-        listener(x, lengths: lengths, streaming: streaming)
+    /// `dropoutRNG` turns on the encoder's dropout (training).
+    public func encode(_ x: Tensor, lengths: [Int], streaming: ChunkSpec? = nil,
+                       dropoutRNG: UnsafeMutablePointer<RNG>? = nil) -> (values: Tensor, lengths: [Int]) {
+        listener(x, lengths: lengths, streaming: streaming, trainingRNG: dropoutRNG)
     }
 
     /// Teacher-forced (or scheduled-sampling) pass: logits [B, U, V] for decoder inputs

@@ -67,7 +67,9 @@ public final class Trainer {
         let (x, lengths) = SpeechRecognizer.batch(feats)                                   // [B, T, F]
         let streaming: ChunkSpec? = (augment && config.streamingFraction > 0 && rng.nextFloat() < config.streamingFraction)
             ? config.model.encoder.streaming : nil
-        let (values, encLengths) = model.encode(x, lengths: lengths, streaming: streaming)  // [B, T', E]
+        let (values, encLengths) = augment && config.model.encoder.dropout > 0
+            ? withUnsafeMutablePointer(to: &rng) { model.encode(x, lengths: lengths, streaming: streaming, dropoutRNG: $0) }
+            : model.encode(x, lengths: lengths, streaming: streaming)                 // [B, T', E]
         let inputs = examples.map { [Vocabulary.sos] + $0.tokens }
         let targets = examples.map { $0.tokens + [Vocabulary.eos] }
         let u = inputs.map(\.count).max()!

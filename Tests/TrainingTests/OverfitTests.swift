@@ -45,10 +45,24 @@ func tinyTrainingConfig(steps: Int) -> TrainingConfig {
 
 final class OverfitTests: XCTestCase {
     func testOverfitsClipsAndTheCLITranscribesThem() throws {
+        try overfit(tinyTrainingConfig(steps: 120))
+    }
+
+    func testTransformerEncoderOverfitsClipsToo() throws {
+        var config = tinyTrainingConfig(steps: 150)
+        config.model.encoder.kind = .transformer
+        config.model.encoder.layers = 2
+        config.model.encoder.dModel = 32
+        config.model.encoder.heads = 2
+        config.model.encoder.feedForward = 64
+        config.learningRate = 0.002
+        try overfit(config)
+    }
+
+    func overfit(_ config: TrainingConfig) throws {
         let dir = TestPaths.tempDirectory("scribe-overfit")
         defer { try? FileManager.default.removeItem(at: dir) }
         let manifest = try clipManifest(in: dir)
-        let config = tinyTrainingConfig(steps: 120)
         let entries = try Manifest.read(manifest).entries
         let (data, skipped) = try Dataset.load(entries, config: config.model, manifestPath: manifest)
         XCTAssertTrue(skipped.isEmpty)
