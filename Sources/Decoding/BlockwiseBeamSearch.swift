@@ -39,6 +39,11 @@ public final class BlockwiseBeamSearch {
     /// Rebinds the hypotheses' states to encoder output `values` [1, T, E] (T grows block by block).
     private func bind(_ values: Tensor) -> DecodingState {
         let t = values.shape[1]
+        if model.transformerDecoder != nil {
+            // The Transformer decoder caches the memory it was started with: search again from the start.
+            live = [Live(tokens: [], logProb: 0, attention: [], probs: [])]
+            state = nil
+        }
         var fresh = model.initialState(values: values, length: t, hypotheses: live.count)
         if let old = state {
             var s = old.speller

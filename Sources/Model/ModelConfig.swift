@@ -133,7 +133,12 @@ public struct ModelConfig: Codable, Equatable, Sendable {
             throw bad("attention.location_kernel", "must be odd (got \(attention.locationKernel)), with location_filters > 0")
         }
         guard decoder.hidden > 0, decoder.embedding > 0 else { throw bad("decoder.hidden", "hidden and embedding must be positive") }
-        guard decoder.kind == .lstm else { throw bad("decoder.kind", "'transformer' decoder is not available in this version; use 'lstm'") }
+        if decoder.kind == .transformer {
+            guard decoder.heads > 0, decoder.hidden % decoder.heads == 0 else {
+                throw bad("decoder.heads", "decoder hidden \(decoder.hidden) must be divisible by heads \(decoder.heads)")
+            }
+            guard decoder.layers >= 1, decoder.feedForward > 0 else { throw bad("decoder.layers", "need layers >= 1 and feed_forward > 0") }
+        }
         guard ctcWeight >= 0, ctcWeight < 1 else { throw bad("ctc_weight", "must be in [0, 1), got \(ctcWeight)") }
     }
 

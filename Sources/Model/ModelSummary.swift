@@ -20,11 +20,18 @@ public struct ModelSummary {
             for (i, l) in t.layers.enumerated() { out.append(("encoder.transformer.layer\(i) (pre-LN, \(t.heads) heads)", l.parameterCount)) }
             out.append(("encoder.transformer.norm", t.finalNorm.parameterCount))
         }
-        let s = model.speller
-        out.append(("decoder.embedding", s.embedding.parameterCount))
-        out.append(("decoder.cell (LSTM \(s.hidden))", s.cell.parameterCount))
-        out.append(("decoder.attention (\(s.attention.kind.rawValue))", s.attention.parameterCount))
-        out.append(("decoder.output", s.output.parameterCount))
+        if let t = model.transformerDecoder {
+            out.append(("decoder.embedding", t.embedding.parameterCount))
+            for (i, l) in t.layers.enumerated() { out.append(("decoder.layer\(i) (self + cross attention, \(t.dim) wide)", l.parameterCount)) }
+            out.append(("decoder.norm + output", t.finalNorm.parameterCount + t.outputProj.parameterCount))
+            if let p = model.memoryProj { out.append(("decoder.memory projection", p.parameterCount)) }
+        } else {
+            let s = model.speller
+            out.append(("decoder.embedding", s.embedding.parameterCount))
+            out.append(("decoder.cell (LSTM \(s.hidden))", s.cell.parameterCount))
+            out.append(("decoder.attention (\(s.attention.kind.rawValue))", s.attention.parameterCount))
+            out.append(("decoder.output", s.output.parameterCount))
+        }
         if let ctc = model.ctcHead { out.append(("ctc head", ctc.parameterCount)) }
         return out
     }
@@ -85,8 +92,13 @@ public struct ModelSummary {
         } else {
             out.append("streaming: off (offline encoder)")
         }
-        out.append("attention: \(c.attention.kind.rawValue), dim \(c.attention.dim)")
-        out.append("decoder: \(c.decoder.kind.rawValue), \(c.decoder.hidden) units, embedding \(c.decoder.embedding), vocabulary \(c.vocabulary.count)")
+        if c.decoder.kind == .transformer {
+            out.append("attention: multi-head cross-attention in each decoder layer (\(c.decoder.heads) heads)")
+            out.append("decoder: transformer, \(c.decoder.layers) layers, d_model \(c.decoder.hidden), feed-forward \(c.decoder.feedForward), vocabulary \(c.vocabulary.count)")
+        } else {
+            out.append("attention: \(c.attention.kind.rawValue), dim \(c.attention.dim)")
+            out.append("decoder: \(c.decoder.kind.rawValue), \(c.decoder.hidden) units, embedding \(c.decoder.embedding), vocabulary \(c.vocabulary.count)")
+        }
         out.append("CTC head: \(c.ctcWeight > 0 ? "yes, weight \(c.ctcWeight)" : "no")")
         out.append(String(format: "forward cost: %.2f GFLOP per second of audio (8 s utterance, 15 characters/s)", flopsPerSecond / 1e9))
         return out

@@ -5,10 +5,12 @@ import Foundation
 import NN
 import Tensor
 
-/// Decoding state for B hypotheses: the encoder memory (rows per hypothesis) and the speller state.
+/// Decoding state for B hypotheses: the encoder memory (rows per hypothesis) and the speller state (LSTM
+/// speller), or the Transformer decoder's caches.
 public struct DecodingState {
     public var memory: AttentionMemory
     public var speller: SpellerState
+    public var transformer: TransformerDecoder.State?
     /// Whether every row's memory is the same utterance (beam search over one input), so reordering
     /// hypotheses never needs to move encoder memory.
     public var singleUtterance: Bool
@@ -25,7 +27,11 @@ public struct StepOutput {
 public final class SpeechRecognizer: Layer {
     public let config: ModelConfig
     public let listener: Listener
+    /// The LSTM speller (decoder kind lstm) …
     public let speller: Speller
+    /// … or the Transformer decoder (kind transformer), reading the encoder output projected to its width.
+    public let transformerDecoder: TransformerDecoder?
+    public let memoryProj: Linear?
     public let ctcHead: Linear?
 
     /// A freshly initialised model (seeded by `config.seed`).
@@ -34,11 +40,22 @@ public final class SpeechRecognizer: Layer {
         var rng = RNG(seed: config.seed)
         listener = Listener(config: config, rng: &rng)
         speller = Speller(config: config, rng: &rng)
+        if config.decoder.kind == .transformer {
+            let d = config.decoder
+            transformerDecoder = TransformerDecoder(vocabulary: config.vocabulary.count, dim: d.hidden, heads: d.heads,
+                                                    feedForward: d.feedForward, layers: d.layers, dropout: d.dropout, rng: &rng)
+            memoryProj = config.encoderOutputDim == d.hidden ? nil : Linear(config.encoderOutputDim, d.hidden, rng: &rng)
+        } else {
+            transformerDecoder = nil
+            memoryProj = nil
+        }
         ctcHead = config.ctcWeight > 0 ? Linear(config.encoderOutputDim, config.vocabulary.count, rng: &rng) : nil
     }
 
     public var namedParameters: [(String, Tensor)] {
-        scoped("encoder", listener) + scoped("decoder", speller) + scoped("ctc", ctcHead)
+        scoped("encoder", listener)
+            + (transformerDecoder == nil ? scoped("decoder", speller) : scoped("decoder", transformerDecoder) + scoped("decoder.memory", memoryProj))
+            + scoped("ctc", ctcHead)
     }
 
     public var vocabulary: Vocabulary { config.vocabulary }
@@ -78,10 +95,37 @@ public final class SpeechRecognizer: Layer {
     /// `inputs[b]` = [sos, y_1, ..., y_{U−1}] (padded with pad). `chooseInput(step, reference, logits)`
     /// may replace the reference tokens fed at step ≥ 1 with the model's own predictions.
     public func decodeTeacherForced(values: Tensor, lengths: [Int], inputs: [[Int]],
-                                    chooseInput: ((Int, [Int], Tensor) -> [Int])? = nil) -> Tensor {
+                                    chooseInput: ((Int, [Int], Tensor) -> [Int])? = nil,
+                                    dropoutRNG: UnsafeMutablePointer<RNG>? = nil) -> Tensor {
+        let b = inputs.count, u = inputs.map(\.count).max() ?? 0
+        if let decoder = transformerDecoder {
+            // Teacher forcing in one pass; scheduled sampling in two (Mihaylova & Martins 2019): pass 1
+            // teacher-forced without gradient, its predictions mixed into the inputs of pass 2.
+            let memory = memoryProj.map { $0(values) } ?? values
+            var tokens = [Int](repeating: Vocabulary.pad, count: b * u)
+            for (i, row) in inputs.enumerated() { for (j, t) in row.enumerated() { tokens[i * u + j] = t } }
+            if let chooseInput {
+                let first = Tensor.withoutGrad { decoder(tokens: tokens, shape: [b, u], memory: memory, memoryLengths: lengths) }  // [B, U, V]
+                let v = first.shape[2]
+                for j in 1..<max(u, 1) {
+                    let reference = (0..<b).map { tokens[$0 * u + j] }
+                    var rows = [Float]()
+                    rows.reserveCapacity(b * v)
+                    for i in 0..<b {
+                        let start = (i * u + j - 1) * v
+                        rows += first.data[start..<(start + v)]
+                    }
+                    let previous = Tensor(shape: [b, v], data: rows)
+                    for (i, t) in chooseInput(j, reference, previous).enumerated() { tokens[i * u + j] = t }
+                }
+            }
+            if let dropoutRNG {
+                return decoder.forward(tokens: tokens, shape: [b, u], memory: memory, memoryLengths: lengths, rng: &dropoutRNG.pointee)
+            }
+            return decoder(tokens: tokens, shape: [b, u], memory: memory, memoryLengths: lengths)
+        }
         let memory = speller.attention.prepare(values, lengths: lengths)
         var state = speller.initialState(memory: memory)
-        let b = inputs.count, u = inputs.map(\.count).max() ?? 0
         var steps = [Tensor]()
         var previousLogits: Tensor?
         for i in 0..<u {
@@ -99,18 +143,32 @@ public final class SpeechRecognizer: Layer {
 
     /// Initial decoding state for one utterance's encoder output values [1, T', E], expanded to `hypotheses` rows.
     public func initialState(values: Tensor, length: Int, hypotheses: Int = 1) -> DecodingState {
-        var memory = speller.attention.prepare(values, lengths: [length])
-        if hypotheses > 1 { memory = memory.select([Int](repeating: 0, count: hypotheses)) }
-        return DecodingState(memory: memory, speller: speller.initialState(memory: memory), singleUtterance: true)
+        Tensor.withoutGrad {
+            var memory = speller.attention.prepare(values, lengths: [length])
+            var transformer: TransformerDecoder.State?
+            if let decoder = transformerDecoder {
+                memory = AttentionMemory(values: values, keys: nil, lengths: [length])
+                transformer = decoder.initialState(memory: memoryProj.map { $0(values) } ?? values, memoryLengths: [length], hypotheses: hypotheses)
+            }
+            if hypotheses > 1 { memory = memory.select([Int](repeating: 0, count: hypotheses)) }
+            return DecodingState(memory: memory, speller: speller.initialState(memory: memory), transformer: transformer, singleUtterance: true)
+        }
     }
 
     /// step(previous tokens, state) → (log-probs [B, V], attention [B, T], new state). No tape.
     public func step(_ tokens: [Int], state: DecodingState) -> StepOutput {
         Tensor.withoutGrad {
+            if let decoder = transformerDecoder, let ts = state.transformer {
+                let (logProbs, next, attention) = decoder.step(previousTokens: tokens, state: ts)
+                var out = state
+                out.transformer = next
+                return StepOutput(logProbs: logProbs.data, attention: attention.data, state: out)
+            }
             let (logits, next) = speller.step(tokens, state: state.speller, memory: state.memory)
             let logProbs = logits.logSoftmax()
-            return StepOutput(logProbs: logProbs.data, attention: next.alignment.data,
-                              state: DecodingState(memory: state.memory, speller: next, singleUtterance: state.singleUtterance))
+            var out = state
+            out.speller = next
+            return StepOutput(logProbs: logProbs.data, attention: next.alignment.data, state: out)
         }
     }
 
@@ -119,7 +177,9 @@ public final class SpeechRecognizer: Layer {
         Tensor.withoutGrad {
             let keep = state.singleUtterance && state.memory.values.shape[0] == indices.count
             let memory = keep ? state.memory : state.memory.select(indices)
-            return DecodingState(memory: memory, speller: state.speller.select(indices), singleUtterance: state.singleUtterance)
+            return DecodingState(memory: memory, speller: state.speller.select(indices),
+                                 transformer: state.transformer.map { transformerDecoder!.reorder($0, indices: indices) },
+                                 singleUtterance: state.singleUtterance)
         }
     }
 }

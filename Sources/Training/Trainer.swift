@@ -87,7 +87,9 @@ public final class Trainer {
                 return out
             }
         }
-        let logits = model.decodeTeacherForced(values: values, lengths: encLengths, inputs: inputs, chooseInput: chooser)  // [B, U, V]
+        let logits = augment && config.model.decoder.dropout > 0
+            ? withUnsafeMutablePointer(to: &rng) { model.decodeTeacherForced(values: values, lengths: encLengths, inputs: inputs, chooseInput: chooser, dropoutRNG: $0) }
+            : model.decodeTeacherForced(values: values, lengths: encLengths, inputs: inputs, chooseInput: chooser)  // [B, U, V]
         let v = logits.shape[2]
         var flat = [Int](repeating: Vocabulary.pad, count: examples.count * u)
         for (b, t) in targets.enumerated() { for (i, tok) in t.enumerated() { flat[b * u + i] = tok } }

@@ -51,6 +51,36 @@ final class ConsistencyTests: XCTestCase {
         }
     }
 
+    func testTransformerKinds() {
+        var c = tinyConfig()
+        c.encoder.kind = .transformer
+        c.encoder.layers = 2
+        c.encoder.dModel = 8
+        c.encoder.heads = 2
+        c.encoder.feedForward = 16
+        c.decoder.kind = .transformer
+        c.decoder.hidden = 12
+        c.decoder.heads = 3
+        c.decoder.layers = 2
+        c.decoder.feedForward = 20
+        let model = SpeechRecognizer(config: c)
+        XCTAssertNotNil(model.memoryProj)   // 8-wide encoder output → 12-wide decoder
+        let (x, lengths) = SpeechRecognizer.batch([randomFeatures(frames: 33, seed: 6)])
+        let tokens = [Vocabulary.sos, 9, 2, 14, 3]
+        Tensor.withoutGrad {
+            let (values, encLengths) = model.encode(x, lengths: lengths)
+            let forced = model.decodeTeacherForced(values: values, lengths: encLengths, inputs: [tokens]).logSoftmax()
+            var state = model.initialState(values: values, length: encLengths[0])
+            var rows = [Float]()
+            for t in tokens {
+                let out = model.step([t], state: state)
+                rows += out.logProbs
+                state = out.state
+            }
+            XCTAssertLessThan(maxAbsDifference(forced.data, rows), 1e-5)
+        }
+    }
+
     func testBatchRowsEqualUnbatched() {
         let model = SpeechRecognizer(config: tinyConfig())
         let a = randomFeatures(frames: 41, seed: 2), b = randomFeatures(frames: 26, seed: 3)

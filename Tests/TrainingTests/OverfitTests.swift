@@ -59,6 +59,17 @@ final class OverfitTests: XCTestCase {
         try overfit(config)
     }
 
+    func testTransformerDecoderOverfitsClips() throws {
+        var config = tinyTrainingConfig(steps: 150)
+        config.model.decoder.kind = .transformer
+        config.model.decoder.hidden = 32
+        config.model.decoder.heads = 2
+        config.model.decoder.layers = 1
+        config.model.decoder.feedForward = 64
+        config.learningRate = 0.002
+        try overfit(config)
+    }
+
     func overfit(_ config: TrainingConfig) throws {
         let dir = TestPaths.tempDirectory("scribe-overfit")
         defer { try? FileManager.default.removeItem(at: dir) }
