@@ -3,7 +3,8 @@
 # (256 units per direction, input 640, batch 16, 200 frames), Scribe (release) vs PyTorch CPU, 1 and 2 threads.
 # bench/run transformer runs this script for the 6-layer pre-LN Transformer encoder (d 256, 4 heads, FF 1024).
 # Rounds alternate Scribe and PyTorch so both see the same machine load; medians over all timed steps;
-# ratio = pytorch_ms / scribe_ms at 1 thread (> 1: Scribe ahead). Usage: bench/run lstm [ROUNDS] [STEPS]
+# ratio = pytorch_ms / scribe_ms at 1 thread (> 1: Scribe ahead). Wall-clock medians; the 1-thread CPU-time
+# medians are reported too, as they move less when other jobs share the machine. Usage: bench/run lstm [ROUNDS] [STEPS]
 source "$(dirname "$0")/common.sh"
 model=${BENCH_MODEL:-lstm}
 rounds=${1:-3}
@@ -36,14 +37,15 @@ x = torch.randn(B, T, F)
 seed = torch.randn(B, T, out_dim)
 for n in (1, 2):
     torch.set_num_threads(n)
-    runs = []
+    runs, cpu_runs = [], []
     for i in range(1 + steps):
         net.zero_grad(set_to_none=True)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         run(x).backward(seed)
         if i >= 1:
             runs.append(round((time.perf_counter() - t0) * 1000, 1))
-    print(json.dumps({"model": model, "threads": n, "runs": runs}), flush=True)
+            cpu_runs.append(round((time.process_time() - c0) * 1000, 1))
+    print(json.dumps({"model": model, "threads": n, "runs": runs, "cpu_runs": cpu_runs}), flush=True)
 PY
 }
 
@@ -59,15 +61,18 @@ done
 python3 - "$model" "$results" <<'PY'
 import json, statistics, sys
 model, path = sys.argv[1], sys.argv[2]
-runs = {}
+runs, cpu = {}, {}
 for line in open(path):
     d = json.loads(line)
     runs.setdefault((d["side"], d["threads"]), []).extend(d["runs"])
+    cpu.setdefault((d["side"], d["threads"]), []).extend(d["cpu_runs"])
 med = {k: round(statistics.median(v), 1) for k, v in runs.items()}
+cpu1 = {side: round(statistics.median(cpu[(side, 1)]), 1) for side in ("scribe", "pytorch")}
 def at(n):
     s, p = med[("scribe", n)], med[("pytorch", n)]
     return {"scribe": s, "pytorch": p, "ratio": round(p / s, 3)}
 print(json.dumps({"bench": model, "scribe": med[("scribe", 1)], "peers": {"pytorch": med[("pytorch", 1)]},
                   "unit": "ms_per_step", "ratio": at(1)["ratio"], "threads_2": at(2),
+                  "cpu_ms_1_thread": {**cpu1, "ratio": round(cpu1["pytorch"] / cpu1["scribe"], 3)},
                   "steps_per_median": len(runs[("scribe", 1)])}))
 PY
