@@ -1,6 +1,7 @@
 // Autograd: the tape's bookkeeping — no-grad mode, leaves keep gradients, zeroGrad, deep graphs.
 import XCTest
 @testable import Tensor
+import TestSupport
 
 final class AutogradTests: XCTestCase {
     func testNoGradModeRecordsNothing() {

@@ -1,4 +1,5 @@
-// GradCheck: the Tensor-aware wrapper over TestSupport's GradientCheck. It seeds backward with
+// GradCheck: the Tensor tests' wrapper over TestSupport's gradientComparisons (unnamed inputs, tighter default
+// tolerance). It seeds backward with
 // fixed random weights R (so every output element matters) and compares each input's gradient
 // with central differences of Σ out·R, evaluated with the tape off.
 import XCTest
@@ -11,29 +12,6 @@ func checkGradients(_ inputs: [Tensor], eps: Float = 1e-2, atol: Double = 2e-3, 
                     file: StaticString = #filePath, line: UInt = #line, _ f: () -> Tensor) {
     for (k, c) in gradientComparisons(inputs, eps: eps, atol: atol, rtol: rtol, f).enumerated() {
         XCTAssertTrue(c.passed, "input \(k) (shape \(inputs[k].shape)): \(c)", file: file, line: line)
-    }
-}
-
-/// One comparison per input (see checkGradients).
-func gradientComparisons(_ inputs: [Tensor], eps: Float, atol: Double, rtol: Double,
-                         _ f: () -> Tensor) -> [GradientCheck.Comparison] {
-    for t in inputs { t.requiresGrad = true; t.zeroGrad() }
-    let out = f()
-    var rng = RNG(seed: 99)
-    let weights = (0..<out.count).map { _ in rng.uniform(-1, 1) }
-    out.backward(seed: weights)
-    return inputs.map { t in
-        let analytic = t.grad ?? [Float](repeating: 0, count: t.count)
-        let saved = t.data
-        let numeric = GradientCheck.numericalGradient(of: { (x: [Float]) -> Double in
-            t.data = x
-            let y = Tensor.withoutGrad { f() }
-            var s = 0.0
-            for i in 0..<y.count { s += Double(y.data[i]) * Double(weights[i]) }
-            return s
-        }, at: saved, eps: eps)
-        t.data = saved
-        return GradientCheck.compare(analytic: analytic, numeric: numeric, atol: atol, rtol: rtol)
     }
 }
 

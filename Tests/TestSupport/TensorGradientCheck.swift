@@ -8,12 +8,22 @@ import XCTest
 /// Element i passes when |analytic − numeric| ≤ atol + rtol·|numeric|.
 public func assertGradients(_ inputs: [(String, Tensor)], eps: Float = 1e-2, atol: Double = 3e-3, rtol: Double = 3e-2,
                             file: StaticString = #filePath, line: UInt = #line, _ f: () -> Tensor) {
-    for (_, t) in inputs { t.requiresGrad = true; t.zeroGrad() }
+    let comparisons = gradientComparisons(inputs.map(\.1), eps: eps, atol: atol, rtol: rtol, f)
+    for ((name, t), c) in zip(inputs, comparisons) {
+        XCTAssertTrue(c.passed, "\(name) (shape \(t.shape)): \(c)", file: file, line: line)
+    }
+}
+
+/// One comparison per input: the analytic gradient of Σ f()·R (R fixed random weights, so every output element
+/// matters) against central differences evaluated with the tape off.
+public func gradientComparisons(_ inputs: [Tensor], eps: Float, atol: Double, rtol: Double,
+                                _ f: () -> Tensor) -> [GradientCheck.Comparison] {
+    for t in inputs { t.requiresGrad = true; t.zeroGrad() }
     let out = f()
     var rng = RNG(seed: 99)
     let weights = (0..<out.count).map { _ in rng.uniform(-1, 1) }
     out.backward(seed: weights)
-    for (name, t) in inputs {
+    return inputs.map { t in
         let analytic = t.grad ?? [Float](repeating: 0, count: t.count)
         let saved = t.data
         let numeric = GradientCheck.numericalGradient(of: { (x: [Float]) -> Double in
@@ -24,8 +34,7 @@ public func assertGradients(_ inputs: [(String, Tensor)], eps: Float = 1e-2, ato
             return s
         }, at: saved, eps: eps)
         t.data = saved
-        let c = GradientCheck.compare(analytic: analytic, numeric: numeric, atol: atol, rtol: rtol)
-        XCTAssertTrue(c.passed, "\(name) (shape \(t.shape)): \(c)", file: file, line: line)
+        return GradientCheck.compare(analytic: analytic, numeric: numeric, atol: atol, rtol: rtol)
     }
 }
 
