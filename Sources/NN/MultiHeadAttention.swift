@@ -49,6 +49,7 @@ public final class MultiHeadAttention: Layer {
                      "MultiHeadAttention: keys \(keys.shape) / values \(values.shape) for query \(query.shape)")
         let q = splitHeads(queryProj(query).scaled(1 / Float(headDim).squareRoot()))  // [B, H, Tq, d]
         var scores = Tensor.matmul(q, keys, transposeB: true)                          // [B, H, Tq, Tk]
+        let mask = mask.flatMap { $0.data.contains { $0 != 0 } ? $0 : nil }            // all-zero: nothing to mask
         if let mask { scores = scores.maskedFill(mask, value: -1e9) }
         var weights = scores.softmax()                                                 // [B, H, Tq, Tk]
         // exp(−1e9 − max) is exactly 0, so only a fully masked row (uniform over −1e9s) needs zeroing.
