@@ -6,6 +6,8 @@
 # threads. Rounds alternate the two sides so both see the same machine load; medians over all timed steps.
 # Unit: audio seconds per second — per CPU second at 1 thread (process CPU time, robust on a shared machine;
 # the reference's own measure), per wall second at 2 threads (reported, not in the ratio).
+# PyTorch's OpenMP workers wait passively (OMP_WAIT_POLICY=PASSIVE unless set): on a shared 2-core machine their
+# default spin-wait made a 2-thread step 7-10x slower in wall time (measured 33-66 s vs 9 s at 1 thread).
 # ratio = scribe / pytorch (> 1: Scribe ahead). Usage: bench/run train [ROUNDS] [STEPS]
 source "$(dirname "$0")/common.sh"
 rounds=${1:-3}
@@ -20,7 +22,7 @@ for r in $(seq "$rounds"); do
   echo "== round $r/$rounds: scribe" >&2
   "$SCRIBE" bench-train --threads 1,2 --repeat "$steps" --warmup 1 | sed 's/^{/{"side":"scribe",/' | tee -a "$results" >&2
   echo "== round $r/$rounds: pytorch $("$PY" -c 'import torch; print(torch.__version__)')" >&2
-  "$PY" "$repo/bench/las_torch.py" --threads 1,2 --repeat "$steps" --warmup 1 | sed 's/^{/{"side":"pytorch",/' | tee -a "$results" >&2
+  OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} "$PY" "$repo/bench/las_torch.py" --threads 1,2 --repeat "$steps" --warmup 1 | sed 's/^{/{"side":"pytorch",/' | tee -a "$results" >&2
 done
 
 python3 - "$results" <<'PY'
