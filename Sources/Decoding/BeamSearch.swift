@@ -23,6 +23,8 @@ public struct BeamOptions: Sendable {
     public var repetitionGuard: Int = 4
     /// Hypotheses returned.
     public var nBest: Int = 1
+    /// EOS is suppressed until a hypothesis has this many tokens (0 = off; benchmarks use it to fix the length).
+    public var minLength: Int = 0
 
     public init(beam: Int = 8) { self.beam = beam }
 }
@@ -87,7 +89,7 @@ public struct BeamSearch {
                 // EOS, subject to the threshold.
                 let eosLP = row[row.startIndex + Vocabulary.eos]
                 let bestOther = row[row.startIndex + order[0]]
-                if o.eosThreshold.map({ eosLP >= $0 + bestOther }) ?? true {
+                if h.tokens.count >= o.minLength, o.eosThreshold.map({ eosLP >= $0 + bestOther }) ?? true {
                     let attRow = Array(att[(i * t)..<((i + 1) * t)])
                     var coverage = h.coverage
                     for j in 0..<t { coverage[j] += attRow[j] }

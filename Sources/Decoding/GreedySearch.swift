@@ -6,6 +6,8 @@ public struct GreedySearch {
     /// Output tokens allowed per encoder frame (plus a constant) before the search stops.
     public var maxLengthRatio: Float = 1.5
     public var maxLengthConstant: Int = 10
+    /// EOS is suppressed until this many tokens are out (0 = off; benchmarks use it to fix the length).
+    public var minLength: Int = 0
 
     public init(maxLengthRatio: Float = 1.5) { self.maxLengthRatio = maxLengthRatio }
 
@@ -20,8 +22,8 @@ public struct GreedySearch {
         for _ in 0..<maxLength(frames: decoder.frames) {
             let (lp, att, next) = decoder.step([previous], state)
             state = next
-            var best = Vocabulary.eos  // padding (0) is never emitted
-            for k in 2..<v where lp[k] > lp[best] { best = k }
+            var best = tokens.count < minLength ? 2 : Vocabulary.eos  // padding (0) is never emitted
+            for k in (best + 1)..<v where lp[k] > lp[best] { best = k }
             logProb += lp[best]
             attention.append(att)
             if best == Vocabulary.eos { break }
