@@ -2,7 +2,7 @@
 # bench/run decode: offline decoding speed of ONE 8-second utterance (audio/sample.wav looped to 8 s), one
 # thread, reference LAS model (shared/reference/las_reference.md) with the same weights on both sides: Scribe
 # (release, hidden `scribe bench-decode`, which saves the model + features) and PyTorch (bench/las_decode.py,
-# loading Scribe's model.safetensors; it first prints the max log-prob difference of the first greedy steps and
+# loading Scribe's model.safetensors; it first prints the max log-prob difference of the first 20 greedy steps and
 # the bench stops if it exceeds 1e-4). Encoder alone, encoder + greedy, encoder + beam 8; EOS suppressed so every
 # decode runs 121 steps. Also PocketSphinx (pip `pocketsphinx`, bundled en-us model) on the same 8 s of audio.
 # Rounds alternate the sides; medians of process CPU time over all timed decodes. Unit: RTF = CPU s / audio s.
@@ -22,7 +22,7 @@ results=$out/decode.jsonl
 : > "$results"
 for r in $(seq "$rounds"); do
   echo "== round $r/$rounds: scribe" >&2
-  "$SCRIBE" bench-decode --out "$dir" --audio "$wav" --repeat "$repeat" | sed 's/^{/{"side":"scribe",/' | tee -a "$results" >&2
+  "$SCRIBE" bench-decode --out "$dir" --audio "$wav" --repeat "$repeat" --check 20 | sed 's/^{/{"side":"scribe",/' | tee -a "$results" >&2
   echo "== round $r/$rounds: pytorch $("$TORCH_PY" -c 'import torch; print(torch.__version__)')" >&2
   "$TORCH_PY" "$repo/bench/las_decode.py" "$dir" --repeat "$repeat" | sed 's/^{/{"side":"pytorch",/' | tee -a "$results" >&2
   echo "== round $r/$rounds: pocketsphinx" >&2

@@ -2,8 +2,8 @@
 
 Loads the weights Scribe saved (`scribe bench-decode --out DIR`: DIR/model.safetensors, names from Scribe's
 `namedParameters`) into bench/las_torch.py's modules and the features DIR/input.safetensors "x" [1, T, 80].
-First checks the log-probs of the first greedy steps against Scribe's ("check.logprobs") and prints the max
-difference; then times, at one thread, the encoder alone, encoder + greedy and encoder + beam (batched over
+First checks the log-probs of the first greedy steps against Scribe's ("check.logprobs"), prints the max
+difference and stops if it exceeds 1e-4; then times, at one thread, the encoder alone, encoder + greedy and encoder + beam (batched over
 the beam, top 2×beam candidates per hypothesis), EOS suppressed so every decode runs exactly `steps` steps.
 Prints one JSON line {"threads", "max_logprob_diff", "encoder_cpu_s", "greedy_cpu_s", "beam_cpu_s", *_wall_s}.
 Usage: las_decode.py DIR [--repeat 3] [--warmup 1] [--steps 121] [--beam 8]
@@ -121,6 +121,10 @@ def main():
     with torch.inference_mode():
         tokens, kept = greedy(model, x, want.shape[0], keep=want.shape[0])
         diff = (torch.stack(kept) - want).abs().max().item()
+        print(f"las_decode: max |PyTorch - Scribe| log-prob over the first {want.shape[0]} greedy steps: {diff:.3g}",
+              file=sys.stderr)
+        if diff > 1e-4:
+            sys.exit("las_decode: the weights or the model differ from Scribe's (> 1e-4); not timing")
 
         def time_it(work):
             cpu, wall, n = [], [], 0
