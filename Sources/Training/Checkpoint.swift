@@ -54,6 +54,22 @@ public enum Checkpoint {
         }
     }
 
+    /// The element-wise mean of the weights of several checkpoints (or model directories) of one config.
+    public static func average(_ paths: [String]) throws -> SpeechRecognizer {
+        precondition(!paths.isEmpty, "Checkpoint.average: no checkpoints")
+        let first = try ModelDirectory.load(paths[0])
+        let sums = first.namedParameters.map { $0.1.data.map(Double.init) }
+        var acc = sums
+        for path in paths.dropFirst() {
+            let m = try ModelDirectory.load(path)
+            guard m.config == first.config else { throw TrainingError.checkpoint(path: path, reason: "its config differs from \(paths[0])'s") }
+            for (k, (_, t)) in m.namedParameters.enumerated() { for i in t.data.indices { acc[k][i] += Double(t.data[i]) } }
+        }
+        let n = Double(paths.count)
+        for (k, (_, t)) in first.namedParameters.enumerated() { t.data = acc[k].map { Float($0 / n) } }
+        return first
+    }
+
     /// Reads a checkpoint's training config (to rebuild the trainer before loading).
     public static func config(_ path: String) throws -> TrainingConfig {
         try saved(path).config

@@ -161,6 +161,28 @@ public final class Trainer {
         }
         if state.step % config.validEvery != 0 { try validateAndKeepBest(log: log) }
         if state.step % config.checkpointEvery != 0 { try Checkpoint.save(self) }
+        if config.averageLast > 1 { try averageCheckpoints(log: log) }
+    }
+
+    /// Averages the newest `averageLast` checkpoints into OUT/averaged (a model directory) and, if that scores
+    /// a lower validation WER than the best single checkpoint, writes it to OUT as the model.
+    func averageCheckpoints(log: TrainingLog?) throws {
+        let paths = Array(Checkpoint.list(outDirectory).suffix(config.averageLast))
+        guard paths.count > 1 else { return }
+        let averaged = try Checkpoint.average(paths)
+        try ModelDirectory.save(averaged, to: "\(outDirectory)/averaged", metadata: ["averaged_checkpoints": paths.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ",")])
+        let saved = model.parameters.map(\.data)
+        for (p, a) in zip(model.parameters, averaged.parameters) { p.data = a.data }
+        defer { for (p, d) in zip(model.parameters, saved) { p.data = d } }
+        guard let (vl, cer, wer) = validate() else { return }
+        var entry = TrainingLogEntry(step: state.step, epoch: state.epoch, kind: "valid-averaged", validLoss: vl, cer: cer, wer: wer, elapsed: state.elapsed)
+        entry.samplingProbability = nil
+        try log?.write(entry)
+        onValidation?(entry)
+        if state.bestWER.map({ wer < $0 }) ?? true {
+            state.bestWER = wer
+            try ModelDirectory.save(averaged, to: outDirectory, card: nil, metadata: ["averaged_checkpoints": String(paths.count), "valid_wer": String(wer)])
+        }
     }
 
     func progressLine(loss: Float, batches: Int, utts: Int, audio: Double, seconds: Double) -> String {

@@ -121,5 +121,14 @@ final class OverfitTests: XCTestCase {
         for ((name, a), (_, b)) in zip(straight.model.namedParameters, resumed.model.namedParameters) {
             XCTAssertEqual(a.data, b.data, "\(name) differs after resume")
         }
+        // Averaging the two checkpoints (steps 4 and 8) gives their element-wise mean.
+        let paths = Checkpoint.list(outB)
+        XCTAssertEqual(paths.count, 2)
+        let avg = try Checkpoint.average(paths)
+        let a = try ModelDirectory.load(paths[0]), b = try ModelDirectory.load(paths[1])
+        let (_, first) = avg.namedParameters[0]
+        for i in 0..<min(5, first.count) {
+            XCTAssertEqual(first.data[i], (a.namedParameters[0].1.data[i] + b.namedParameters[0].1.data[i]) / 2, accuracy: 1e-6)
+        }
     }
 }
