@@ -2,6 +2,7 @@
 // `Prescott` (3-5x slower sgemm) unless OPENBLAS_CORETYPE is set before the library loads, so the
 // process re-executes itself once with the variable set. Not a BLAS wrapper.
 import Foundation
+import Tensor
 
 enum BLASStartup {
     /// The OpenBLAS core name for this CPU, from /proc/cpuinfo flags: SKYLAKEX with AVX-512, HASWELL with AVX2.
@@ -16,9 +17,14 @@ enum BLASStartup {
     }
 
     /// Re-executes the process with OPENBLAS_CORETYPE set when it is missing. A user's own setting wins;
-    /// SCRIBE_NO_REEXEC=1 turns this off.
+    /// SCRIBE_NO_REEXEC=1 turns this off; SCRIBE_VERBOSE=1 logs the core OpenBLAS picked.
     static func ensureCoreType() {
         let env = ProcessInfo.processInfo.environment
+        defer {
+            if env["SCRIBE_VERBOSE"] != nil {
+                FileHandle.standardError.write(Data("scribe: OpenBLAS core \(BLAS.coreName()), OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset")\n".utf8))
+            }
+        }
         guard env["OPENBLAS_CORETYPE"] == nil, env["SCRIBE_NO_REEXEC"] == nil,
               let core = recommendedCoreType() else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)
