@@ -25,6 +25,8 @@ struct EvalCommand: ParsableCommand {
     @OptionGroup var search: SearchOptions
     @Flag(help: "Print JSON Lines instead of the text report.") var json = false
     @Flag(help: "Score raw text (no normalization).") var raw = false
+    @Flag(help: "Decode as `scribe stream` does: audio fed in 64 ms chunks through the streaming pipeline (blockwise beam search, endpointing); finals are joined.")
+    var stream = false
     @Option(help: "Decode on this many threads (one utterance each; BLAS runs single-threaded).") var threads: Int = 2
     @Option(help: "Evaluate only the first N utterances.") var limit: Int?
     @Option(help: "Also write per-utterance hypotheses as JSON Lines (id, ref, hyp) to this file.") var hypotheses: String?
@@ -50,6 +52,7 @@ struct EvalCommand: ParsableCommand {
                 let t0 = Date()
                 let outcome: Result<String, Error> = Result {
                     let samples = try AudioReader.load(e.audioPath)
+                    if stream { return try Self.streamed(samples, model: model, beam: search.beam) }
                     return try transcriber.transcribe(samples: samples).text
                 }
                 results.set(i, outcome, seconds: Date().timeIntervalSince(t0))
@@ -85,6 +88,22 @@ struct EvalCommand: ParsableCommand {
             print(String(format: "wall time %.1f s for %.1f s of audio on %d threads", Date().timeIntervalSince(start), audioSeconds, threads))
         }
         if failed > 0 { throw ExitCode(1) }
+    }
+
+    /// The text `scribe stream` would print (its finals joined) for these samples.
+    static func streamed(_ samples: [Float], model: SpeechRecognizer, beam: Int) throws -> String {
+        let session = try StreamingSession(model: model, options: BeamOptions(beam: beam))
+        var finals = [String]()
+        func collect(_ events: [StreamEvent]) {
+            for case .final(let text, _, _, _) in events where !text.isEmpty { finals.append(text) }
+        }
+        var i = 0
+        while i < samples.count {
+            collect(try session.accept(Array(samples[i..<min(i + 1024, samples.count)])))
+            i += 1024
+        }
+        collect(try session.finish())
+        return finals.joined(separator: " ")
     }
 
     static func jsonLine(_ d: [String: String]) -> String {

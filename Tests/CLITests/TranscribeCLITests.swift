@@ -101,6 +101,11 @@ final class TranscribeCLITests: XCTestCase {
         for key in ["ref_words", "cer", "substitutions", "deletions", "insertions", "hits", "rtf", "wer_ci95"] {
             XCTAssertNotNil(summary[key], key)
         }
+        let streamed = try CommandRunner.scribe(["eval", "--model", model, "--manifest", manifest, "--json", "--stream"])
+        XCTAssertEqual(streamed.status, 0, streamed.stderr)
+        let s2 = try JSONSerialization.jsonObject(with: Data(streamed.stdout.split(separator: "\n").last!.utf8)) as! [String: Any]
+        XCTAssertEqual(s2["utterances"] as? Int, 6)
+        XCTAssertNotNil(s2["wer"])
         let png = dir.appendingPathComponent("a.png").path
         let a = try CommandRunner.scribe(["align", clip("down"), "--model", model, "--image", png])
         XCTAssertEqual(a.status, 0, a.stderr)
