@@ -33,7 +33,8 @@ public struct Transcriber {
     /// Transcribes normalized features [T, F].
     public func transcribe(features: FeatureMatrix, duration: Double) -> Transcription {
         let (x, lengths) = SpeechRecognizer.batch([features])
-        let (values, outLengths) = Tensor.withoutGrad { model.encode(x, lengths: lengths, streaming: model.config.encoder.streaming) }
+        let e = model.config.encoder
+        let (values, outLengths) = Tensor.withoutGrad { model.encode(x, lengths: lengths, streaming: e.offlineChunked ? e.streaming : nil) }
         let decoder = UtteranceDecoder(model: model, values: values, length: outLengths[0])
         let hyps: [Hypothesis]
         if let beam, beam.beam > 1 {

@@ -55,6 +55,9 @@ public struct EncoderConfig: Codable, Equatable, Sendable {
     public var streaming: ChunkSpec?
     /// Transformer streaming: chunks of left context.
     public var leftChunks: Int = 4
+    /// Offline decoding uses the streaming (chunked) encoder too. Off by default: a model trained with the
+    /// constraint mixed in (streaming_fraction < 1) decodes files with full context.
+    public var offlineChunked: Bool = false
     public init() {}
 }
 
