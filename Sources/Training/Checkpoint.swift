@@ -79,10 +79,25 @@ public enum Checkpoint {
         guard let data = FileManager.default.contents(atPath: "\(path)/\(stateFile)") else {
             throw TrainingError.checkpoint(path: path, reason: "\(stateFile) is missing")
         }
-        let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
-        do { return try d.decode(Saved.self, from: data) } catch {
-            throw TrainingError.checkpoint(path: "\(path)/\(stateFile)", reason: "unreadable trainer state: \(error)")
+        let file = "\(path)/\(stateFile)"
+        // The config goes through JSONConfig, so fields added since the checkpoint was written take defaults.
+        do {
+            guard let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let config = obj["config"], let state = obj["state"] else {
+                throw TrainingError.checkpoint(path: file, reason: "needs \"config\" and \"state\"")
+            }
+            var optional = [String: [String]]()
+            for (k, v) in ModelConfig.optionalKeys { optional["model.\(k)"] = v }
+            let c = try JSONConfig.decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: config),
+                                          defaults: TrainingConfig(), optionalKeys: optional, path: file)
+            let d = JSONDecoder()
+            d.keyDecodingStrategy = .convertFromSnakeCase
+            let st = try d.decode(TrainerState.self, from: JSONSerialization.data(withJSONObject: state))
+            return Saved(config: c, state: st)
+        } catch let e as TrainingError {
+            throw e
+        } catch {
+            throw TrainingError.checkpoint(path: file, reason: "unreadable trainer state: \(error)")
         }
     }
 
