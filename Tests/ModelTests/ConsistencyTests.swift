@@ -29,24 +29,29 @@ func randomFeatures(frames: Int, seed: UInt64) -> FeatureMatrix {
     FeatureMatrix(frames: frames, dim: 80, data: seededTensor([frames, 80], seed: seed).data)
 }
 
+/// Log-probs of `tokens` from the teacher-forced pass and from stepping the decoding contract, for random
+/// features of `frames` frames.
+func forcedAndStepped(_ model: SpeechRecognizer, frames: Int, tokens: [Int]) -> (forced: [Float], stepped: [Float]) {
+    let (x, lengths) = SpeechRecognizer.batch([randomFeatures(frames: frames, seed: UInt64(frames))])
+    return Tensor.withoutGrad {
+        let (values, encLengths) = model.encode(x, lengths: lengths)
+        let logits = model.decodeTeacherForced(values: values, lengths: encLengths, inputs: [tokens]).logSoftmax()
+        var state = model.initialState(values: values, length: encLengths[0])
+        var rows = [Float]()
+        for t in tokens {
+            let out = model.step([t], state: state)
+            rows += out.logProbs
+            state = out.state
+        }
+        return (logits.data, rows)
+    }
+}
+
 final class ConsistencyTests: XCTestCase {
     func testStepByStepEqualsTeacherForced() {
         for kind in AttentionKind.allCases {
             let model = SpeechRecognizer(config: tinyConfig(kind))
-            let (x, lengths) = SpeechRecognizer.batch([randomFeatures(frames: 37, seed: 1)])
-            let tokens = [Vocabulary.sos, 7, 2, 12, 3, 29, 4]
-            let (forced, stepped): ([Float], [Float]) = Tensor.withoutGrad {
-                let (values, encLengths) = model.encode(x, lengths: lengths)
-                let logits = model.decodeTeacherForced(values: values, lengths: encLengths, inputs: [tokens]).logSoftmax()
-                var state = model.initialState(values: values, length: encLengths[0])
-                var rows = [Float]()
-                for t in tokens {
-                    let out = model.step([t], state: state)
-                    rows += out.logProbs
-                    state = out.state
-                }
-                return (logits.data, rows)
-            }
+            let (forced, stepped) = forcedAndStepped(model, frames: 37, tokens: [Vocabulary.sos, 7, 2, 12, 3, 29, 4])
             XCTAssertLessThan(maxAbsDifference(forced, stepped), 1e-5, "\(kind)")
         }
     }
@@ -65,20 +70,8 @@ final class ConsistencyTests: XCTestCase {
         c.decoder.feedForward = 20
         let model = SpeechRecognizer(config: c)
         XCTAssertNotNil(model.memoryProj)   // 8-wide encoder output → 12-wide decoder
-        let (x, lengths) = SpeechRecognizer.batch([randomFeatures(frames: 33, seed: 6)])
-        let tokens = [Vocabulary.sos, 9, 2, 14, 3]
-        Tensor.withoutGrad {
-            let (values, encLengths) = model.encode(x, lengths: lengths)
-            let forced = model.decodeTeacherForced(values: values, lengths: encLengths, inputs: [tokens]).logSoftmax()
-            var state = model.initialState(values: values, length: encLengths[0])
-            var rows = [Float]()
-            for t in tokens {
-                let out = model.step([t], state: state)
-                rows += out.logProbs
-                state = out.state
-            }
-            XCTAssertLessThan(maxAbsDifference(forced.data, rows), 1e-5)
-        }
+        let (forced, stepped) = forcedAndStepped(model, frames: 33, tokens: [Vocabulary.sos, 9, 2, 14, 3])
+        XCTAssertLessThan(maxAbsDifference(forced, stepped), 1e-5)
     }
 
     func testBatchRowsEqualUnbatched() {
