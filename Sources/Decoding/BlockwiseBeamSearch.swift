@@ -46,12 +46,13 @@ public final class BlockwiseBeamSearch {
         }
         var fresh = model.initialState(values: values, length: t, hypotheses: live.count)
         if let old = state {
-            var s = old.speller
-            let pad = t - frames
-            if pad > 0 {
-                s.alignment = Tensor.withoutGrad { Tensor.concat([s.alignment, Tensor.zeros([live.count, pad])], axis: 1) }
+            if var s = old.speller {
+                let pad = t - frames
+                if pad > 0 {
+                    s.alignment = Tensor.withoutGrad { Tensor.concat([s.alignment, Tensor.zeros([live.count, pad])], axis: 1) }
+                }
+                fresh.speller = s
             }
-            fresh.speller = s
         }
         frames = t
         return fresh

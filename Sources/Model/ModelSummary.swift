@@ -26,7 +26,7 @@ public struct ModelSummary {
             out.append(("decoder.norm + output", t.finalNorm.parameterCount + t.outputProj.parameterCount))
             if let p = model.memoryProj { out.append(("decoder.memory projection", p.parameterCount)) }
         } else {
-            let s = model.speller
+            let s = model.speller!
             out.append(("decoder.embedding", s.embedding.parameterCount))
             out.append(("decoder.cell (LSTM \(s.hidden))", s.cell.parameterCount))
             out.append(("decoder.attention (\(s.attention.kind.rawValue))", s.attention.parameterCount))

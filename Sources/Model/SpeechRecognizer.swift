@@ -9,7 +9,7 @@ import Tensor
 /// speller), or the Transformer decoder's caches.
 public struct DecodingState {
     public var memory: AttentionMemory
-    public var speller: SpellerState
+    public var speller: SpellerState?
     public var transformer: TransformerDecoder.State?
     /// Whether every row's memory is the same utterance (beam search over one input), so reordering
     /// hypotheses never needs to move encoder memory.
@@ -28,7 +28,7 @@ public final class SpeechRecognizer: Layer {
     public let config: ModelConfig
     public let listener: Listener
     /// The LSTM speller (decoder kind lstm) …
-    public let speller: Speller
+    public let speller: Speller?
     /// … or the Transformer decoder (kind transformer), reading the encoder output projected to its width.
     public let transformerDecoder: TransformerDecoder?
     public let memoryProj: Linear?
@@ -39,7 +39,7 @@ public final class SpeechRecognizer: Layer {
         self.config = config
         var rng = RNG(seed: config.seed)
         listener = Listener(config: config, rng: &rng)
-        speller = Speller(config: config, rng: &rng)
+        speller = config.decoder.kind == .lstm ? Speller(config: config, rng: &rng) : nil
         if config.decoder.kind == .transformer {
             let d = config.decoder
             transformerDecoder = TransformerDecoder(vocabulary: config.vocabulary.count, dim: d.hidden, heads: d.heads,
@@ -54,7 +54,7 @@ public final class SpeechRecognizer: Layer {
 
     public var namedParameters: [(String, Tensor)] {
         scoped("encoder", listener)
-            + (transformerDecoder == nil ? scoped("decoder", speller) : scoped("decoder", transformerDecoder) + scoped("decoder.memory", memoryProj))
+            + scoped("decoder", speller) + scoped("decoder", transformerDecoder) + scoped("decoder.memory", memoryProj)
             + scoped("ctc", ctcHead)
     }
 
@@ -124,6 +124,7 @@ public final class SpeechRecognizer: Layer {
             }
             return decoder(tokens: tokens, shape: [b, u], memory: memory, memoryLengths: lengths)
         }
+        let speller = self.speller!
         let memory = speller.attention.prepare(values, lengths: lengths)
         var state = speller.initialState(memory: memory)
         var steps = [Tensor]()
@@ -144,14 +145,12 @@ public final class SpeechRecognizer: Layer {
     /// Initial decoding state for one utterance's encoder output values [1, T', E], expanded to `hypotheses` rows.
     public func initialState(values: Tensor, length: Int, hypotheses: Int = 1) -> DecodingState {
         Tensor.withoutGrad {
-            var memory = speller.attention.prepare(values, lengths: [length])
-            var transformer: TransformerDecoder.State?
-            if let decoder = transformerDecoder {
-                memory = AttentionMemory(values: values, keys: nil, lengths: [length])
-                transformer = decoder.initialState(memory: memoryProj.map { $0(values) } ?? values, memoryLengths: [length], hypotheses: hypotheses)
+            var memory = speller?.attention.prepare(values, lengths: [length]) ?? AttentionMemory(values: values, keys: nil, lengths: [length])
+            let transformer = transformerDecoder.map {
+                $0.initialState(memory: memoryProj.map { $0(values) } ?? values, memoryLengths: [length], hypotheses: hypotheses)
             }
             if hypotheses > 1 { memory = memory.select([Int](repeating: 0, count: hypotheses)) }
-            return DecodingState(memory: memory, speller: speller.initialState(memory: memory), transformer: transformer, singleUtterance: true)
+            return DecodingState(memory: memory, speller: speller?.initialState(memory: memory), transformer: transformer, singleUtterance: true)
         }
     }
 
@@ -164,7 +163,7 @@ public final class SpeechRecognizer: Layer {
                 out.transformer = next
                 return StepOutput(logProbs: logProbs.data, attention: attention.data, state: out)
             }
-            let (logits, next) = speller.step(tokens, state: state.speller, memory: state.memory)
+            let (logits, next) = speller!.step(tokens, state: state.speller!, memory: state.memory)
             let logProbs = logits.logSoftmax()
             var out = state
             out.speller = next
@@ -177,7 +176,7 @@ public final class SpeechRecognizer: Layer {
         Tensor.withoutGrad {
             let keep = state.singleUtterance && state.memory.values.shape[0] == indices.count
             let memory = keep ? state.memory : state.memory.select(indices)
-            return DecodingState(memory: memory, speller: state.speller.select(indices),
+            return DecodingState(memory: memory, speller: state.speller?.select(indices),
                                  transformer: state.transformer.map { transformerDecoder!.reorder($0, indices: indices) },
                                  singleUtterance: state.singleUtterance)
         }
