@@ -14,6 +14,10 @@ public struct Example: Sendable {
     public var tokens: [Int]
     public var text: String
     public var seconds: Double
+
+    public init(id: String, features: FeatureMatrix, tokens: [Int], text: String, seconds: Double) {
+        self.id = id; self.features = features; self.tokens = tokens; self.text = text; self.seconds = seconds
+    }
 }
 
 public struct Dataset: Sendable {
@@ -78,8 +82,9 @@ public struct Dataset: Sendable {
     }
 
     /// Batches for one epoch: examples sorted by length into buckets of ≤ `maxFrames` padded frames (and ≤
-    /// `maxBatch` utterances), the batch order shuffled by `seed` and `epoch`. Deterministic.
-    public func batches(maxFrames: Int, maxBatch: Int, seed: UInt64, epoch: Int) -> [[Int]] {
+    /// `maxBatch` utterances), the batch order shuffled by `seed` and `epoch` — or, with `shortestFirst`, from the
+    /// shortest batch to the longest (a curriculum that helps attention learn to align). Deterministic.
+    public func batches(maxFrames: Int, maxBatch: Int, seed: UInt64, epoch: Int, shortestFirst: Bool = false) -> [[Int]] {
         var rng = RNG(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
         // Shuffle first so equal lengths mix, then a stable sort by length.
         var order = Array(examples.indices)
@@ -98,7 +103,7 @@ public struct Dataset: Sendable {
             current.append(i)
         }
         if !current.isEmpty { out.append(current) }
-        out.shuffle(using: &rng)
+        if !shortestFirst { out.shuffle(using: &rng) }
         return out
     }
 }

@@ -133,7 +133,8 @@ public final class Trainer {
         let elapsedBefore = state.elapsed
         var windowStart = Date(), windowAudio = 0.0, windowUtts = 0
         while !finished {
-            let batches = train.batches(maxFrames: config.maxBatchFrames, maxBatch: config.maxBatchSize, seed: config.seed, epoch: state.epoch)
+            let batches = train.batches(maxFrames: config.maxBatchFrames, maxBatch: config.maxBatchSize, seed: config.seed,
+                                        epoch: state.epoch, shortestFirst: state.epoch < config.curriculumEpochs)
             while state.batchInEpoch < batches.count && !finished {
                 let batch = batches[state.batchInEpoch]
                 let l = step(batch: batch)

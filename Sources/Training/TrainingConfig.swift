@@ -48,6 +48,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var maxBatchFrames: Int = 16 * 800
     public var maxBatchSize: Int = 16
     public var epochs: Int = 10
+    /// Epochs at the start that visit batches shortest first instead of shuffled (0 = none).
+    public var curriculumEpochs: Int = 0
     /// Stop after this many optimizer steps (0 = run all epochs).
     public var maxSteps: Int = 0
     public enum OptimizerKind: String, Codable, Sendable { case adam, adamw, sgd }
@@ -99,6 +101,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
             throw bad("checkpoint_every", "valid_every, checkpoint_every, keep_checkpoints and average_last must be positive")
         }
         guard (1...64).contains(threads) else { throw bad("threads", "must be 1...64") }
+        guard curriculumEpochs >= 0 else { throw bad("curriculum_epochs", "must be >= 0") }
         if streamingFraction > 0 && model.encoder.streaming == nil {
             throw bad("streaming_fraction", "needs model.encoder.streaming (chunk and lookahead)")
         }

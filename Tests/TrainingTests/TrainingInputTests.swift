@@ -1,5 +1,6 @@
 // Bad training input gives clear errors: manifests (by line), configs (unknown keys, impossible values),
 // corrupt checkpoints; scheduled-sampling schedules ramp as documented.
+import Features
 import Foundation
 import Model
 import TestSupport
@@ -74,6 +75,21 @@ final class TrainingInputTests: XCTestCase {
         XCTAssertThrowsError(try Checkpoint.config(ck)) { XCTAssertTrue("\($0)".contains("trainer.json"), "\($0)") }
         // The final model directory was not touched by the failed resume.
         XCTAssertNoThrow(try ModelDirectory.load(out))
+    }
+
+    func testBatchesAreBucketedAndCurriculumGoesShortestFirst() {
+        let lengths = [50, 10, 30, 20, 40, 10, 60, 25, 35, 15]
+        let data = Dataset(examples: lengths.enumerated().map { i, n in
+            Example(id: "\(i)", features: FeatureMatrix(frames: n, dim: 1, data: [Float](repeating: 0, count: n)), tokens: [4], text: "a", seconds: 1)
+        })
+        let shuffled = data.batches(maxFrames: 90, maxBatch: 3, seed: 1, epoch: 0)
+        XCTAssertEqual(shuffled.flatMap { $0 }.sorted(), Array(0..<10), "every example once")
+        for b in shuffled { XCTAssertLessThanOrEqual(b.map { lengths[$0] }.max()! * b.count, 90) }
+        XCTAssertEqual(shuffled, data.batches(maxFrames: 90, maxBatch: 3, seed: 1, epoch: 0), "deterministic")
+        let curriculum = data.batches(maxFrames: 90, maxBatch: 3, seed: 1, epoch: 0, shortestFirst: true)
+        let longest = curriculum.map { $0.map { lengths[$0] }.max()! }
+        XCTAssertEqual(longest, longest.sorted())
+        XCTAssertEqual(Set(curriculum.map { $0.sorted() }), Set(shuffled.map { $0.sorted() }), "same batches, other order")
     }
 
     func testScheduledSamplingRamps() {
