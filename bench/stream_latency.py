@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Streaming latency of `scribe stream`: feeds 16 kHz s16le audio at real-time pace (in 20 ms writes) and records
+when each JSON event arrives. For every word of each final result (times from the model's own word timestamps), the
+delay is the arrival time of the first partial (or final) that contained it, minus the word's end in the audio.
+Also: the delay from end of input to the last final, and the share of partial words that a later partial or the
+final changed (revision rate). Usage: stream_latency.py SCRIBE MODEL WAV [WAV ...]  → one JSON line."""
+import json, statistics, subprocess, sys, threading, time, wave
+
+scribe, model, wavs = sys.argv[1], sys.argv[2], sys.argv[3:]
+delays, end_delays, revised, partial_words = [], [], 0, 0
+for path in wavs:
+    w = wave.open(path)
+    assert w.getframerate() == 16000 and w.getnchannels() == 1 and w.getsampwidth() == 2, f"{path}: need 16 kHz mono s16"
+    pcm = w.readframes(w.getnframes())
+    proc = subprocess.Popen([scribe, "stream", "--model", model], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+    events = []
+    def reader():
+        for line in proc.stdout:
+            events.append((time.monotonic(), json.loads(line)))
+    t = threading.Thread(target=reader); t.start()
+    start = time.monotonic()
+    step = 640                                                       # 20 ms of s16 mono
+    for i in range(0, len(pcm), step):
+        target = start + i / 32000
+        now = time.monotonic()
+        if target > now: time.sleep(target - now)
+        proc.stdin.write(pcm[i:i + step])
+    input_end = time.monotonic()
+    proc.stdin.close(); t.join(); proc.wait()
+    finals = [e for _, e in events if e["type"] == "final"]
+    if finals: end_delays.append(max(at for at, e in events if e["type"] == "final") - input_end)
+    seen = {}                                                        # (segment start, word index) -> first arrival
+    last_partial = {}
+    for at, e in events:
+        words = e["text"].split()
+        key = e["start"]
+        if e["type"] == "partial":
+            prev = last_partial.get(key, [])
+            partial_words += len(words)
+            revised += sum(1 for i, wd in enumerate(prev) if i < len(words) and words[i] != wd)
+            last_partial[key] = words
+        for i, wd in enumerate(words):
+            seen.setdefault((key, i, wd), at)
+    for _, e in events:
+        if e["type"] != "final": continue
+        for i, wd in enumerate(e["words"]):
+            first = seen.get((e["start"], i, wd["word"]))
+            if first is not None: delays.append(first - (start + wd["end"]))
+print(json.dumps({"files": len(wavs), "words": len(delays),
+                  "median_word_delay_s": round(statistics.median(delays), 3) if delays else None,
+                  "median_final_after_end_s": round(statistics.median(end_delays), 3) if end_delays else None,
+                  "partial_revision_rate": round(revised / partial_words, 3) if partial_words else None}))
