@@ -53,7 +53,15 @@ struct TranscribeCommand: ParsableCommand {
         for path in inputs {
             do {
                 var segments = [SegmentResult]()
-                try long.run(try audio.open(path)) { segments.append($0) }
+                let tty = isatty(2) != 0
+                try long.run(try audio.open(path)) { segment in
+                    segments.append(segment)
+                    // Long inputs come out segment by segment: show how far the transcription is on a terminal.
+                    if tty && segment.end > 20 {
+                        FileHandle.standardError.write(Data(String(format: "\r%@: %@ transcribed\u{1B}[K", path, OutputFormat.time(segment.end, comma: false)).utf8))
+                    }
+                }
+                if tty && (segments.last?.end ?? 0) > 20 { FileHandle.standardError.write(Data("\n".utf8)) }
                 let doc = format.render(segments, source: path)
                 if let outputDir {
                     let base = path == "-" ? "stdin" : URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
