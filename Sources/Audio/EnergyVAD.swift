@@ -44,6 +44,13 @@ public final class EnergyVAD {
     public private(set) var segments = [SpeechSegment]()
     /// Whether a segment with enough voiced frames to count as speech is open.
     public var inSpeech: Bool { speechStart != nil && voiced >= options.minVoicedFrames }
+    /// The first sample a segment closed later could start at: the open segment's start minus padding, or (in
+    /// silence) the current position minus padding. Samples before it are no longer needed.
+    public var earliestNeededSample: Int {
+        let pad = Int(options.padding * Double(options.sampleRate))
+        if let start = speechStart { return max(0, start * options.frame - pad) }
+        return max(0, samplesSeen - pending.count - pad)
+    }
     /// Segments closed so far, including loud stretches rejected as noise (a stream resets at each).
     public private(set) var endpoints = 0
 

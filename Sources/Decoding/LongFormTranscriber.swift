@@ -58,6 +58,12 @@ public struct LongFormTranscriber {
             } else {
                 for s in detector.accept(chunk) { take(s) }
             }
+            // In silence nothing before the VAD's earliest possible segment start is kept: memory stays flat.
+            let drop = min(max(0, detector.earliestNeededSample - bufferStart), buffer.count)
+            if drop > 16_000 {
+                buffer.removeFirst(drop)
+                bufferStart += drop
+            }
             try drain(force: false)
         }
         if !splitting {

@@ -57,6 +57,19 @@ final class TranscribeCLITests: XCTestCase {
         XCTAssertFalse(t.timedOut)
     }
 
+    /// An hour of quiet audio with one word at the end: no crash, no hang, the word at its true time.
+    func testHourLongInput() throws {
+        var audio = Data(count: 3600 * 16_000 * 2)
+        audio += try pcm(clip("right"))
+        let r = try CommandRunner.scribe(["--model", model, "-", "--format", "json"], stdin: audio, timeout: 600)
+        XCTAssertFalse(r.timedOut)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(doc["text"] as? String, "right")
+        let seg = (doc["segments"] as! [[String: Any]]).first { ($0["text"] as? String) == "right" }!
+        XCTAssertEqual(seg["start"] as! Double, 3600, accuracy: 1.0)
+    }
+
     func testStreamFromStdin() throws {
         var audio = try pcm(clip("yes"))
         audio += Data(count: 16_000 * 2)                       // 1 s pause: an endpoint
