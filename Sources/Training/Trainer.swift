@@ -109,12 +109,16 @@ public final class Trainer {
         return p.count - 1
     }
 
+    /// The last step's cross-entropy and CTC parts (the loss is their weighted sum).
+    public private(set) var lastParts: (ce: Float, ctc: Float?) = (0, nil)
+
     /// One optimizer step on `batch` (indices into the training set). Returns the loss.
     @discardableResult
     public func step(batch: [Int]) -> Float {
         let p = config.scheduledSampling.probability(step: state.step)
         var rng = state.rng
-        let (total, _, _) = loss(batch: batch, augment: true, rng: &rng, samplingProbability: p)
+        let (total, ce, ctc) = loss(batch: batch, augment: true, rng: &rng, samplingProbability: p)
+        lastParts = (ce.item, ctc?.item)
         state.rng = rng
         total.backward()
         _ = clipGradNorm(optimizer.parameters, maxNorm: config.gradientClip)
@@ -146,9 +150,12 @@ public final class Trainer {
                 let lr = optimizer.learningRate
                 if state.step % 10 == 0 || state.step == 1 {
                     let speed = windowAudio / max(dt, 1e-9)
-                    try log?.write(TrainingLogEntry(step: state.step, epoch: state.epoch, kind: "train", loss: Double(l),
-                                                    learningRate: Double(lr), samplingProbability: Double(config.scheduledSampling.probability(step: state.step)),
-                                                    elapsed: state.elapsed, audioSecondsPerSecond: speed))
+                    var entry = TrainingLogEntry(step: state.step, epoch: state.epoch, kind: "train", loss: Double(l),
+                                                 learningRate: Double(lr), samplingProbability: Double(config.scheduledSampling.probability(step: state.step)),
+                                                 elapsed: state.elapsed, audioSecondsPerSecond: speed)
+                    entry.crossEntropy = Double(lastParts.ce)
+                    entry.ctc = lastParts.ctc.map(Double.init)
+                    try log?.write(entry)
                 }
                 onProgress?(progressLine(loss: l, batches: batches.count, utts: windowUtts, audio: windowAudio, seconds: dt))
                 if dt > 30 { windowStart = Date(); windowAudio = 0; windowUtts = 0 }

@@ -25,6 +25,9 @@ public struct TrainingLogEntry: Codable, Sendable {
     public var epoch: Int
     public var kind: String          // "train" or "valid"
     public var loss: Double?
+    /// The loss's cross-entropy and CTC parts (train entries of runs with a CTC head).
+    public var crossEntropy: Double?
+    public var ctc: Double?
     public var learningRate: Double?
     public var samplingProbability: Double?
     public var validLoss: Double?
