@@ -32,7 +32,7 @@ public final class StreamingSession {
     private var samplesSeen = 0
     private var sinceUpdate = 0
     private var lastPartial = ""
-    private var running = RunningStats()
+    private var running: FeatureStats
     private var sawSpeech = false
     private var recent = [Float]()          // the last `leadIn` seconds of audio
     /// Audio kept before speech when the pipeline restarts during silence.
@@ -46,6 +46,7 @@ public final class StreamingSession {
         extractor = try LogMelExtractor(config: model.config.features)
         search = BlockwiseBeamSearch(model: model, options: options)
         listener = Self.makeListener(model)
+        running = FeatureStats(dim: model.config.features.nMels)
     }
 
     static func makeListener(_ model: SpeechRecognizer) -> ListenerStream? {
@@ -112,8 +113,9 @@ public final class StreamingSession {
         case .none: return rows
         case .global: return n.apply(FeatureMatrix(frames: rows.count / d, dim: d, data: rows)).data
         case .utterance:
-            running.add(rows, dim: d)
-            return running.apply(rows, dim: d)
+            let m = FeatureMatrix(frames: rows.count / d, dim: d, data: rows)
+            running.accumulate(m)
+            return running.normalize(m).data
         }
     }
 
@@ -167,26 +169,7 @@ public final class StreamingSession {
         segmentStart = samplesSeen
         sinceUpdate = 0
         lastPartial = ""
-        running = RunningStats()
+        running = FeatureStats(dim: model.config.features.nMels)
         sawSpeech = vad.inSpeech
-    }
-}
-
-/// Running per-band mean/variance for streaming utterance normalization.
-struct RunningStats {
-    var count = 0
-    var sum = [Double](), sumSquares = [Double]()
-    mutating func add(_ rows: [Float], dim: Int) {
-        if sum.isEmpty { sum = [Double](repeating: 0, count: dim); sumSquares = sum }
-        for (i, x) in rows.enumerated() { sum[i % dim] += Double(x); sumSquares[i % dim] += Double(x) * Double(x) }
-        count += rows.count / dim
-    }
-    func apply(_ rows: [Float], dim: Int) -> [Float] {
-        guard count > 0 else { return rows }
-        return rows.enumerated().map { i, x in
-            let m = sum[i % dim] / Double(count)
-            let s = max((sumSquares[i % dim] / Double(count) - m * m).squareRoot(), 1e-5)
-            return Float((Double(x) - m) / s)
-        }
     }
 }
