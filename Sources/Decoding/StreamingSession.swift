@@ -157,7 +157,11 @@ public final class StreamingSession {
         }
         let hyp = search.finalize(values: v, restart: model.config.normalization.kind == .utterance)
         let text = model.vocabulary.decode(hyp.tokens)
-        let words = Timestamps.words(hyp, vocabulary: model.vocabulary, frameRate: model.config.encoderFrameRate, offset: startSeconds)
+        let frames = v.shape[1]
+        let spans = model.ctcLogProbs(values: v, length: frames).flatMap {
+            CTCAligner.align(logProbs: $0, frames: frames, vocabularySize: model.vocabulary.count, tokens: hyp.tokens, blank: Vocabulary.pad)
+        }
+        let words = Timestamps.words(hyp, vocabulary: model.vocabulary, frameRate: model.config.encoderFrameRate, offset: startSeconds, ctcSpans: spans)
         return .final(text: text, start: startSeconds, end: seconds, words: words)
     }
 

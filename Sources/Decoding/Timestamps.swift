@@ -1,6 +1,7 @@
-// Word timings from attention alignments: each character's time is the centre of mass of its attention row
-// (in encoder frames → seconds); a word spans its first to last character; its confidence is the geometric
-// mean of its characters' probabilities.
+// Word timings. With a CTC head, each character's frames come from the CTC forced alignment of the hypothesis
+// (CTCAligner); otherwise (or when no CTC path exists) each character's time is the centre of mass of its
+// attention row. Encoder frames → seconds; a word spans its first to last character; its confidence is the
+// geometric mean of its characters' probabilities.
 import Foundation
 import Model
 
@@ -22,15 +23,20 @@ public enum Timestamps {
         }
     }
 
-    /// Words of `hyp` with times, given encoder frames per second and the segment's start time.
-    public static func words(_ hyp: Hypothesis, vocabulary: Vocabulary, frameRate: Double, offset: Double = 0) -> [WordTiming] {
+    /// Words of `hyp` with times, given encoder frames per second and the segment's start time. `ctcSpans`
+    /// (one frame range per token, from `CTCAligner`) replaces the attention positions when given.
+    public static func words(_ hyp: Hypothesis, vocabulary: Vocabulary, frameRate: Double, offset: Double = 0,
+                             ctcSpans: [ClosedRange<Int>]? = nil) -> [WordTiming] {
         let pos = positions(hyp.attention)
+        let spans = ctcSpans.flatMap { $0.count == hyp.tokens.count ? $0 : nil }
+        func startFrame(_ i: Int) -> Double { spans.map { Double($0[i].lowerBound) } ?? pos[i] }
+        func endFrame(_ i: Int) -> Double { spans.map { Double($0[i].upperBound) } ?? pos[i] }
         var words = [WordTiming]()
         var current = "", first = -1, last = -1, logConf = 0.0, n = 0
         func flush() {
             guard !current.isEmpty else { return }
-            let start = offset + pos[first] / frameRate
-            let end = offset + (pos[last] + 1) / frameRate
+            let start = offset + startFrame(first) / frameRate
+            let end = offset + (endFrame(last) + 1) / frameRate
             words.append(WordTiming(word: current, start: start, end: max(end, start), confidence: exp(logConf / Double(max(n, 1)))))
             current = ""; first = -1; logConf = 0; n = 0
         }

@@ -12,6 +12,18 @@ public struct Transcription: Sendable {
     /// Seconds of audio and encoder frames per second (to turn alignments into times).
     public var duration: Double
     public var encoderFrameRate: Double
+    /// The CTC head's log-probabilities [frames, V] over the encoder output, when the model has one.
+    public var ctcLogProbs: [Float]?
+    public var frames: Int = 0
+
+    /// The best hypothesis' words with times (CTC alignment when available, attention otherwise), shifted by `offset` seconds.
+    public func words(vocabulary: Vocabulary, offset: Double = 0) -> [WordTiming] {
+        guard let best = hypotheses.first else { return [] }
+        let spans = ctcLogProbs.flatMap {
+            CTCAligner.align(logProbs: $0, frames: frames, vocabularySize: vocabulary.count, tokens: best.tokens, blank: Vocabulary.pad)
+        }
+        return Timestamps.words(best, vocabulary: vocabulary, frameRate: encoderFrameRate, offset: offset, ctcSpans: spans)
+    }
 }
 
 public struct Transcriber {
@@ -43,6 +55,7 @@ public struct Transcriber {
             hyps = [GreedySearch(maxLengthRatio: beam?.maxLengthRatio ?? 1.5).decode(decoder)]
         }
         return Transcription(text: model.vocabulary.decode(hyps[0].tokens), hypotheses: hyps, duration: duration,
-                             encoderFrameRate: model.config.encoderFrameRate)
+                             encoderFrameRate: model.config.encoderFrameRate,
+                             ctcLogProbs: model.ctcLogProbs(values: values, length: outLengths[0]), frames: outLengths[0])
     }
 }

@@ -140,6 +140,17 @@ public final class SpeechRecognizer: Layer {
         return Tensor.concat(steps, axis: 1)                                           // [B, U, V]
     }
 
+    /// The CTC head's log-probabilities [length, V] (row-major) for the first utterance of encoder output
+    /// `values` [1, T', E]; nil without a CTC head.
+    public func ctcLogProbs(values: Tensor, length: Int) -> [Float]? {
+        guard let head = ctcHead, length > 0 else { return nil }
+        return Tensor.withoutGrad {
+            let e = values.shape[2]
+            let rows = values.slice(axis: 0, 0..<1).reshaped([values.shape[1], e]).slice(axis: 0, 0..<min(length, values.shape[1]))
+            return head(rows).logSoftmax().data
+        }
+    }
+
     // MARK: decoding contract
 
     /// Initial decoding state for one utterance's encoder output values [1, T', E], expanded to `hypotheses` rows.
