@@ -97,6 +97,14 @@ public final class SpeechRecognizer: Layer {
     public func decodeTeacherForced(values: Tensor, lengths: [Int], inputs: [[Int]],
                                     chooseInput: ((Int, [Int], Tensor) -> [Int])? = nil,
                                     dropoutRNG: UnsafeMutablePointer<RNG>? = nil) -> Tensor {
+        decodeTeacherForcedWithAttention(values: values, lengths: lengths, inputs: inputs, chooseInput: chooseInput, dropoutRNG: dropoutRNG).logits
+    }
+
+    /// `decodeTeacherForced`, also returning the LSTM speller's attention weights [B, U, T'] on the tape (nil for
+    /// the Transformer decoder), for an alignment loss.
+    public func decodeTeacherForcedWithAttention(values: Tensor, lengths: [Int], inputs: [[Int]],
+                                                 chooseInput: ((Int, [Int], Tensor) -> [Int])? = nil,
+                                                 dropoutRNG: UnsafeMutablePointer<RNG>? = nil) -> (logits: Tensor, attention: Tensor?) {
         let b = inputs.count, u = inputs.map(\.count).max() ?? 0
         if let decoder = transformerDecoder {
             // Teacher forcing in one pass; scheduled sampling in two (Mihaylova & Martins 2019): pass 1
@@ -120,24 +128,25 @@ public final class SpeechRecognizer: Layer {
                 }
             }
             if let dropoutRNG {
-                return decoder.forward(tokens: tokens, shape: [b, u], memory: memory, memoryLengths: lengths, rng: &dropoutRNG.pointee)
+                return (decoder.forward(tokens: tokens, shape: [b, u], memory: memory, memoryLengths: lengths, rng: &dropoutRNG.pointee), nil)
             }
-            return decoder(tokens: tokens, shape: [b, u], memory: memory, memoryLengths: lengths)
+            return (decoder(tokens: tokens, shape: [b, u], memory: memory, memoryLengths: lengths), nil)
         }
         let speller = self.speller!
         let memory = speller.attention.prepare(values, lengths: lengths)
         var state = speller.initialState(memory: memory)
-        var steps = [Tensor]()
+        var steps = [Tensor](), alignments = [Tensor]()
         var previousLogits: Tensor?
         for i in 0..<u {
             var tokens = inputs.map { i < $0.count ? $0[i] : Vocabulary.pad }
             if let chooseInput, let previousLogits, i > 0 { tokens = chooseInput(i, tokens, previousLogits) }
             let (logits, next) = speller.step(tokens, state: state, memory: memory)
             steps.append(logits.reshaped([b, 1, logits.shape[1]]))
+            alignments.append(next.alignment.reshaped([b, 1, next.alignment.shape[1]]))
             state = next
             previousLogits = logits
         }
-        return Tensor.concat(steps, axis: 1)                                           // [B, U, V]
+        return (Tensor.concat(steps, axis: 1), alignments.isEmpty ? nil : Tensor.concat(alignments, axis: 1))  // [B, U, V], [B, U, T']
     }
 
     /// The CTC head's log-probabilities [length, V] (row-major) for the first utterance of encoder output

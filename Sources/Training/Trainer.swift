@@ -50,6 +50,11 @@ public final class Trainer {
 
     func restore(state: TrainerState) { self.state = state }
 
+    /// Copies the weights of `model` (same architecture) into this run's model (`scribe train --init`).
+    public func initialize(from other: SpeechRecognizer) {
+        for ((_, dst), (_, src)) in zip(model.namedParameters, other.namedParameters) { dst.data = src.data }
+    }
+
     /// Whether the run has reached its step or epoch budget.
     public var finished: Bool {
         (config.maxSteps > 0 && state.step >= config.maxSteps) || (config.epochs > 0 && state.epoch >= config.epochs)
@@ -58,11 +63,31 @@ public final class Trainer {
     // MARK: one step
 
     /// Loss of one batch (on the tape). Returns (total, cross-entropy, ctc or nil).
-    func loss(batch: [Int], augment: Bool, rng: inout RNG, samplingProbability: Float) -> (Tensor, Tensor, Tensor?) {
-        loss(examples: batch.map { train.examples[$0] }, augment: augment, rng: &rng, samplingProbability: samplingProbability)
+    func loss(batch: [Int], augment: Bool, rng: inout RNG, samplingProbability: Float, guidedWeight: Float = 0) -> (Tensor, Tensor, Tensor?) {
+        loss(examples: batch.map { train.examples[$0] }, augment: augment, rng: &rng, samplingProbability: samplingProbability, guidedWeight: guidedWeight)
     }
 
-    func loss(examples: [Example], augment: Bool, rng: inout RNG, samplingProbability p: Float) -> (Tensor, Tensor, Tensor?) {
+    /// The guided-attention loss of attention weights [B, U, T'] for decoder input lengths `outputs` and encoder
+    /// lengths `frames`: the mean over real output steps of Σ_t α·(1 − exp(−(t/T − u/U)² / 2σ²)).
+    public static func guidedAttentionLoss(_ attention: Tensor, outputs: [Int], frames: [Int], sigma: Float) -> Tensor {
+        let (b, u, t) = (attention.shape[0], attention.shape[1], attention.shape[2])
+        var w = [Float](repeating: 0, count: b * u * t)
+        var rows = 0
+        for i in 0..<b {
+            let nu = min(outputs[i], u), nt = min(frames[i], t)
+            guard nu > 0, nt > 0 else { continue }
+            rows += nu
+            for j in 0..<nu {
+                for k in 0..<nt {
+                    let d = Float(k) / Float(nt) - Float(j) / Float(nu)
+                    w[(i * u + j) * t + k] = 1 - Foundation.exp(-d * d / (2 * sigma * sigma))
+                }
+            }
+        }
+        return (attention * Tensor(shape: [b, u, t], data: w)).sum().scaled(1 / Float(max(rows, 1)))
+    }
+
+    func loss(examples: [Example], augment: Bool, rng: inout RNG, samplingProbability p: Float, guidedWeight: Float = 0) -> (Tensor, Tensor, Tensor?) {
         let feats = examples.map { augment ? config.specAugment.apply($0.features, rng: &rng) : $0.features }
         let (x, lengths) = SpeechRecognizer.batch(feats)                                   // [B, T, F]
         let streaming: ChunkSpec? = (augment && config.streamingFraction > 0 && rng.nextFloat() < config.streamingFraction)
@@ -87,18 +112,25 @@ public final class Trainer {
                 return out
             }
         }
-        let logits = augment && config.model.decoder.dropout > 0
-            ? withUnsafeMutablePointer(to: &rng) { model.decodeTeacherForced(values: values, lengths: encLengths, inputs: inputs, chooseInput: chooser, dropoutRNG: $0) }
-            : model.decodeTeacherForced(values: values, lengths: encLengths, inputs: inputs, chooseInput: chooser)  // [B, U, V]
+        let (logits, attention) = augment && config.model.decoder.dropout > 0
+            ? withUnsafeMutablePointer(to: &rng) { model.decodeTeacherForcedWithAttention(values: values, lengths: encLengths, inputs: inputs, chooseInput: chooser, dropoutRNG: $0) }
+            : model.decodeTeacherForcedWithAttention(values: values, lengths: encLengths, inputs: inputs, chooseInput: chooser)  // [B, U, V]
         let v = logits.shape[2]
         var flat = [Int](repeating: Vocabulary.pad, count: examples.count * u)
         for (b, t) in targets.enumerated() { for (i, tok) in t.enumerated() { flat[b * u + i] = tok } }
         let ce = Tensor.crossEntropy(logits: logits.reshaped([examples.count * u, v]), targets: flat,
                                      ignoreIndex: Vocabulary.pad, labelSmoothing: config.labelSmoothing)
-        guard let head = model.ctcHead, config.model.ctcWeight > 0 else { return (ce, ce, nil) }
+        var guided: Tensor?
+        if guidedWeight > 0, let attention {
+            let g = Self.guidedAttentionLoss(attention, outputs: inputs.map(\.count), frames: encLengths, sigma: config.guidedAttention.sigma)
+            lastGuided = g.item
+            guided = g.scaled(guidedWeight)
+        }
+        guard let head = model.ctcHead, config.model.ctcWeight > 0 else { return (guided.map { ce + $0 } ?? ce, ce, nil) }
         let ctc = Tensor.ctcLoss(logits: head(values), inputLengths: encLengths, targets: examples.map(\.tokens), blank: Vocabulary.pad)
         let w = config.model.ctcWeight
-        return (ce.scaled(1 - w) + ctc.scaled(w), ce, ctc)
+        let total = ce.scaled(1 - w) + ctc.scaled(w)
+        return (guided.map { total + $0 } ?? total, ce, ctc)
     }
 
     static func sampleToken(_ logits: ArraySlice<Float>, rng: inout RNG) -> Int {
@@ -111,13 +143,17 @@ public final class Trainer {
 
     /// The last step's cross-entropy and CTC parts (the loss is their weighted sum).
     public private(set) var lastParts: (ce: Float, ctc: Float?) = (0, nil)
+    /// The last step's guided-attention loss (unweighted), when it applied.
+    var lastGuided: Float?
 
     /// One optimizer step on `batch` (indices into the training set). Returns the loss.
     @discardableResult
     public func step(batch: [Int]) -> Float {
         let p = config.scheduledSampling.probability(step: state.step)
         var rng = state.rng
-        let (total, ce, ctc) = loss(batch: batch, augment: true, rng: &rng, samplingProbability: p)
+        lastGuided = nil
+        let (total, ce, ctc) = loss(batch: batch, augment: true, rng: &rng, samplingProbability: p,
+                                    guidedWeight: config.guidedAttention.weight(step: state.step))
         lastParts = (ce.item, ctc?.item)
         state.rng = rng
         total.backward()
@@ -155,6 +191,7 @@ public final class Trainer {
                                                  elapsed: state.elapsed, audioSecondsPerSecond: speed)
                     entry.crossEntropy = Double(lastParts.ce)
                     entry.ctc = lastParts.ctc.map(Double.init)
+                    entry.guidedAttention = lastGuided.map(Double.init)
                     try log?.write(entry)
                 }
                 onProgress?(progressLine(loss: l, batches: batches.count, utts: windowUtts, audio: windowAudio, seconds: dt))

@@ -28,6 +28,8 @@ public struct TrainingLogEntry: Codable, Sendable {
     /// The loss's cross-entropy and CTC parts (train entries of runs with a CTC head).
     public var crossEntropy: Double?
     public var ctc: Double?
+    /// The guided-attention loss (unweighted) while it applies.
+    public var guidedAttention: Double?
     public var learningRate: Double?
     public var samplingProbability: Double?
     public var validLoss: Double?

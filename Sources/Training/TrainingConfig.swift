@@ -29,6 +29,20 @@ public struct ScheduledSamplingConfig: Codable, Equatable, Sendable {
     }
 }
 
+/// Guided attention (Tachibana et al. 2018, used for Tacotron in ESPnet): a loss on the LSTM speller's attention
+/// weights α[u, t] that grows with their distance from the diagonal, Σ α·(1 − exp(−(t/T − u/U)² / 2σ²)) averaged
+/// over output steps. Speech is read at a roughly even pace, so the diagonal is a good prior; it gets attention
+/// aligned in hundreds of steps instead of thousands. Applied with `weight` until `untilStep` (0 = always).
+public struct GuidedAttentionConfig: Codable, Equatable, Sendable {
+    public var weight: Float = 0
+    public var sigma: Float = 0.2
+    public var untilStep: Int = 0
+    public init() {}
+
+    /// The weight at `step` (0 once past `untilStep`).
+    public func weight(step: Int) -> Float { untilStep > 0 && step >= untilStep ? 0 : weight }
+}
+
 /// SpecAugment on normalized features: frequency and time masks filled with 0 (the normalized mean).
 public struct SpecAugmentConfig: Codable, Equatable, Sendable {
     public var frequencyMasks: Int = 2
@@ -62,6 +76,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var gradientClip: Float = 5
     public var labelSmoothing: Float = 0.1
     public var scheduledSampling = ScheduledSamplingConfig()
+    public var guidedAttention = GuidedAttentionConfig()
     public var specAugment = SpecAugmentConfig()
     /// Train the encoder with its streaming (chunked) constraint on this fraction of batches (0...1).
     public var streamingFraction: Float = 0
@@ -101,6 +116,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
             throw bad("checkpoint_every", "valid_every, checkpoint_every, keep_checkpoints and average_last must be positive")
         }
         guard (1...64).contains(threads) else { throw bad("threads", "must be 1...64") }
+        guard guidedAttention.weight >= 0, guidedAttention.weight.isFinite, guidedAttention.sigma > 0, guidedAttention.untilStep >= 0 else {
+            throw bad("guided_attention", "needs weight >= 0, sigma > 0 and until_step >= 0")
+        }
         guard curriculumEpochs >= 0 else { throw bad("curriculum_epochs", "must be >= 0") }
         if streamingFraction > 0 && model.encoder.streaming == nil {
             throw bad("streaming_fraction", "needs model.encoder.streaming (chunk and lookahead)")

@@ -25,10 +25,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Output model directory.") var out: String
     @Flag(help: "Continue from the newest checkpoint in OUT/checkpoints.") var resume = false
     @Option(help: "Override the config's max_steps.") var maxSteps: Int?
+    @Option(name: .customLong("init"), help: ArgumentHelp(
+        "Start a new run from the weights of this model directory or checkpoint (same architecture; its normalization statistics are kept).",
+        valueName: "model-dir")) var initFrom: String?
     @Flag(help: "Print a progress line per step on a terminal, or every 50 steps otherwise; --quiet: none.") var quiet = false
 
     func validate() throws {
         if config == nil && !resume { throw ValidationError("--config is required (or --resume to continue a run in --out)") }
+        if resume && initFrom != nil { throw ValidationError("--init starts a new run; --resume continues one: use one of them") }
     }
 
     func run() throws {
@@ -45,6 +49,17 @@ struct TrainCommand: ParsableCommand {
             }
         }
         if let maxSteps { cfg.maxSteps = maxSteps }
+        var initial: SpeechRecognizer?
+        if let initFrom {
+            let m = try ModelDirectory.load(initFrom)
+            var mine = cfg.model
+            mine.normalization = m.config.normalization
+            guard mine == m.config else {
+                throw ValidationError("--init \(initFrom): its architecture differs from the config's model; --init needs the same one")
+            }
+            cfg.model.normalization = m.config.normalization
+            initial = m
+        }
         let err = FileHandle.standardError
         func say(_ s: String) { err.write(Data((s + "\n").utf8)) }
         let trainEntries = try Manifest.read(train).entries
@@ -71,6 +86,10 @@ struct TrainCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let trainer = try Trainer(config: cfg, train: trainSet, valid: validSet, outDirectory: out, resumeFrom: checkpoint)
         if let checkpoint { say("resumed from \(checkpoint) at step \(trainer.state.step)") }
+        if let initial, let initFrom {
+            trainer.initialize(from: initial)
+            say("weights initialized from \(initFrom)")
+        }
         let tty = isatty(2) != 0
         if !quiet {
             trainer.onProgress = { line in

@@ -1,0 +1,44 @@
+// `scribe train --init`: a new run starts from a model directory's weights when the architecture matches, and
+// refuses (exit 64, a message naming --init) when it does not or when combined with --resume.
+import Foundation
+import TestSupport
+import XCTest
+
+final class TrainInitCLITests: XCTestCase {
+    let tiny = TestPaths.repo("Tests/Fixtures/tiny-model")
+
+    func testInitFromAMatchingModelAndRefusalsOtherwise() throws {
+        let dir = TestPaths.tempDirectory("scribe-train-init")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func write(_ name: String, _ object: Any) throws -> String {
+            let p = dir.appendingPathComponent(name).path
+            try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: p))
+            return p
+        }
+        var model = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(tiny)/config.json"))) as? [String: Any])
+        model["format_version"] = nil
+        let same = try write("same.json", ["seed": 1, "model": model, "max_steps": 1, "epochs": 0, "threads": 1,
+                                           "valid_every": 1, "checkpoint_every": 1, "spec_augment": ["enabled": false]])
+        let manifest = dir.appendingPathComponent("m.jsonl").path
+        try ["yes", "no"].map { "{\"audio_filepath\": \"\(TestPaths.repo("audio/\($0).wav"))\", \"duration\": 1.0, \"text\": \"\($0)\"}" }
+            .joined(separator: "\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run").path
+        let ok = try CommandRunner.scribe(["train", "--config", same, "--train", manifest, "--out", out, "--init", tiny, "--quiet"], timeout: 300)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(ok.stderr.contains("weights initialized from"), ok.stderr)
+        // The run kept the tiny model's normalization statistics rather than computing new ones.
+        let saved = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/config.json"))) as? [String: Any])
+        XCTAssertEqual((saved["normalization"] as? [String: Any])?["mean"] as? [Double], (model["normalization"] as? [String: Any])?["mean"] as? [Double])
+
+        var other = model
+        other["ctc_weight"] = 0.5
+        let different = try write("different.json", ["seed": 1, "model": other, "max_steps": 1, "epochs": 0])
+        let bad = try CommandRunner.scribe(["train", "--config", different, "--train", manifest, "--out", out + "2", "--init", tiny])
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.stderr.contains("--init") && bad.stderr.contains("architecture"), bad.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "2/checkpoints"))
+        let both = try CommandRunner.scribe(["train", "--resume", "--train", manifest, "--out", out, "--init", tiny])
+        XCTAssertEqual(both.status, 64)
+        XCTAssertTrue(both.stderr.contains("--init"), both.stderr)
+    }
+}
