@@ -1,6 +1,6 @@
 // The streaming pipeline behind `scribe stream`: 16 kHz samples in as they arrive → streaming log-mel →
-// normalization → streaming encoder (latency-controlled chunks; models without a chunk spec re-encode the open
-// segment) → blockwise synchronous beam search → partial events; an energy endpoint (or end of input) closes
+// normalization → streaming encoder (latency-controlled BiLSTM chunks or a chunked Transformer with cached keys
+// and values; models without a chunk spec re-encode the open segment) → blockwise synchronous beam search → partial events; an energy endpoint (or end of input) closes
 // the segment with a final event carrying word times. Silence alone produces no events.
 import Audio
 import Features
@@ -51,9 +51,9 @@ public final class StreamingSession {
 
     static func makeListener(_ model: SpeechRecognizer) -> ListenerStream? {
         let c = model.config
-        guard c.subsampling.kind != .pyramid, c.encoder.kind == .blstm else { return nil }
+        guard c.subsampling.kind != .pyramid else { return nil }
         if let spec = c.encoder.streaming { return ListenerStream(listener: model.listener, spec: spec) }
-        return c.encoder.bidirectional ? nil : ListenerStream(listener: model.listener, spec: nil)
+        return c.encoder.kind == .blstm && !c.encoder.bidirectional ? ListenerStream(listener: model.listener, spec: nil) : nil
     }
 
     /// Feeds 16 kHz samples; returns the events they cause.

@@ -1,6 +1,8 @@
 // The listener run incrementally for streaming: feature frames go in as they arrive, encoder frames come out
-// as soon as the latency-controlled BiLSTM allows (a chunk plus its look-ahead per layer). Equals the
-// whole-input listener with the same chunking; memory stays bounded by the chunk windows.
+// as soon as the latency-controlled BiLSTM allows (a chunk plus its look-ahead per layer), or, for a Transformer
+// encoder, as soon as a chunk and its look-ahead are in (TransformerEncoder.Stream, keys and values cached).
+// Equals the whole-input listener with the same chunking; memory stays bounded by the chunk windows (for the
+// Transformer, by left_chunks).
 import NN
 import Tensor
 
@@ -10,17 +12,24 @@ public final class ListenerStream {
     public let spec: ChunkSpec?
     private let conv: ConvStream?
     private var layers: [LayerStream]
+    private let transformer: TransformerEncoder.Stream?
     /// Encoder frames emitted so far.
     public private(set) var emitted = 0
 
     public init(listener: Listener, spec: ChunkSpec?) {
         precondition(listener.config.subsampling.kind != .pyramid, "ListenerStream: pyramid subsampling does not stream; use conv2d")
-        precondition(spec != nil || listener.layers.allSatisfy { $0.backward == nil },
-                     "ListenerStream: a bidirectional encoder needs a chunk spec to stream")
+        precondition(spec != nil || (listener.transformer == nil && listener.layers.allSatisfy { $0.backward == nil }),
+                     "ListenerStream: a bidirectional or Transformer encoder needs a chunk spec to stream")
         self.listener = listener
         self.spec = spec
         conv = listener.conv.map { ConvStream(conv: $0) }
         layers = listener.layers.map { LayerStream(layer: $0, spec: spec) }
+        if let encoder = listener.transformer, let spec {
+            transformer = TransformerEncoder.Stream(encoder: encoder, config: ChunkConfig(
+                chunkSize: spec.chunk, leftChunks: listener.config.encoder.leftChunks, lookAhead: spec.lookahead))
+        } else {
+            transformer = nil
+        }
     }
 
     /// Feeds normalized feature rows (count a multiple of F); returns the encoder frames now final.
@@ -34,6 +43,14 @@ public final class ListenerStream {
     }
 
     private func pass(_ input: [Float], final: Bool) -> [Float] {
+        if let transformer {
+            let d = listener.config.subsampledDim
+            var out = [Float]()
+            if input.count >= d, let y = transformer(Tensor(shape: [1, input.count / d, d], data: input)) { out += y.data }
+            if final, let y = transformer.finish() { out += y.data }
+            emitted += out.count / listener.outputDim
+            return out
+        }
         var h = input
         for l in layers { h = final ? l.finish(h) : l.accept(h) }
         emitted += h.count / listener.layers.last!.outputDim
