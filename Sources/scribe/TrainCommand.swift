@@ -26,7 +26,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue from the newest checkpoint in OUT/checkpoints.") var resume = false
     @Option(help: "Override the config's max_steps.") var maxSteps: Int?
     @Option(name: .customLong("init"), help: ArgumentHelp(
-        "Start a new run from the weights of this model directory or checkpoint (same architecture; its normalization statistics are kept).",
+        "Start a new run from the weights of this model directory or checkpoint (same architecture; its normalization statistics are kept; the CTC weight may differ).",
         valueName: "model-dir")) var initFrom: String?
     @Flag(help: "Print a progress line per step on a terminal, or every 50 steps otherwise; --quiet: none.") var quiet = false
 
@@ -54,6 +54,7 @@ struct TrainCommand: ParsableCommand {
             let m = try ModelDirectory.load(initFrom)
             var mine = cfg.model
             mine.normalization = m.config.normalization
+            if mine.ctcWeight > 0 && m.config.ctcWeight > 0 { mine.ctcWeight = m.config.ctcWeight }  // the same head, another weight
             guard mine == m.config else {
                 throw ValidationError("--init \(initFrom): its architecture differs from the config's model; --init needs the same one")
             }

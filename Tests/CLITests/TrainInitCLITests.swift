@@ -31,7 +31,7 @@ final class TrainInitCLITests: XCTestCase {
         XCTAssertEqual((saved["normalization"] as? [String: Any])?["mean"] as? [Double], (model["normalization"] as? [String: Any])?["mean"] as? [Double])
 
         var other = model
-        other["ctc_weight"] = 0.5
+        other["decoder"] = ["kind": "lstm", "hidden": 48, "embedding": 16]
         let different = try write("different.json", ["seed": 1, "model": other, "max_steps": 1, "epochs": 0])
         let bad = try CommandRunner.scribe(["train", "--config", different, "--train", manifest, "--out", out + "2", "--init", tiny])
         XCTAssertEqual(bad.status, 64)
