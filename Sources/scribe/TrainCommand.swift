@@ -67,7 +67,12 @@ struct TrainCommand: ParsableCommand {
         say("loading \(trainEntries.count) training utterances from \(train)")
         let needStats = cfg.model.normalization.kind == .global && cfg.model.normalization.mean == nil
         var (trainSet, skipped) = try Dataset.load(trainEntries, config: cfg.model, manifestPath: train, threads: 2, raw: needStats) { n in
-            if !quiet { err.write(Data("\rfeatures: \(n)/\(trainEntries.count)\u{1B}[K".utf8)) }
+            guard !quiet else { return }
+            if isatty(2) != 0 {
+                err.write(Data("\rfeatures: \(n)/\(trainEntries.count)\u{1B}[K".utf8))
+            } else if n % max(trainEntries.count / 10 / 200 * 200, 200) == 0 {
+                say("features: \(n)/\(trainEntries.count)")              // a log file gets a line per tenth
+            }
         }
         if needStats {
             let (mean, std) = trainSet.globalStatistics()
