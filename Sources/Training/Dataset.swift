@@ -27,11 +27,13 @@ public struct Dataset: Sendable {
 
     public var seconds: Double { examples.reduce(0) { $0 + $1.seconds } }
 
-    /// Loads every entry's audio and computes features with `config`'s front end and normalization.
+    /// Loads every entry's audio and computes features with `config`'s front end and normalization (reading and
+    /// filling `cache` when given).
     /// Utterances whose text normalizes to nothing are reported by line and skipped. With `raw`, features
     /// are left unnormalized (see `normalized(with:)` and `globalStatistics()`).
     public static func load(_ entries: [ManifestEntry], config: ModelConfig, manifestPath: String,
-                            threads: Int = 2, raw: Bool = false, progress: ((Int) -> Void)? = nil) throws -> (Dataset, skipped: [String]) {
+                            threads: Int = 2, raw: Bool = false, cache: FeatureCache? = nil,
+                            progress: ((Int) -> Void)? = nil) throws -> (Dataset, skipped: [String]) {
         var results = [Result<Example?, Error>](repeating: .success(nil), count: entries.count)
         let lock = NSLock()
         var done = 0
@@ -41,13 +43,20 @@ public struct Dataset: Sendable {
             while i < entries.count {
                 let e = entries[i]
                 let r: Result<Example?, Error> = Result {
-                    let samples = try AudioReader.load(e.audioPath)
-                    let computed = try LogMelExtractor.compute(samples, config: config.features)
-                    let feats = raw ? computed : config.normalization.apply(computed)
                     let tokens = config.vocabulary.encode(e.text)
                     guard !tokens.isEmpty else { return nil }
+                    let computed: FeatureMatrix
+                    if let cached = cache?.load(e.audioPath) {
+                        computed = cached
+                    } else {
+                        let samples = try AudioReader.load(e.audioPath)
+                        computed = try LogMelExtractor.compute(samples, config: config.features)
+                        cache?.store(computed, for: e.audioPath)
+                    }
+                    let feats = raw ? computed : config.normalization.apply(computed)
                     return Example(id: e.id, features: feats, tokens: tokens, text: config.vocabulary.decode(tokens),
-                                   seconds: Double(samples.count) / Double(config.features.sampleRate))
+                                   seconds: Double(max(computed.frames - (config.features.center ? 1 : 0), 0) * config.features.hopLength)
+                                       / Double(config.features.sampleRate))  // to the hop
                 }
                 box.set(i, r)
                 lock.lock(); done += 1; let d = done; lock.unlock()

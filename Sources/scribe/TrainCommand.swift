@@ -25,6 +25,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Output model directory.") var out: String
     @Flag(help: "Continue from the newest checkpoint in OUT/checkpoints.") var resume = false
     @Option(help: "Override the config's max_steps.") var maxSteps: Int?
+    @Option(help: ArgumentHelp("Keep the raw features of the manifests' audio in this directory and reuse them on later runs (a restart then skips feature extraction).",
+                               valueName: "dir")) var featureCache: String?
     @Option(name: .customLong("init"), help: ArgumentHelp(
         "Start a new run from the weights of this model directory or checkpoint (same architecture; its normalization statistics are kept; the CTC weight may differ).",
         valueName: "model-dir")) var initFrom: String?
@@ -66,7 +68,8 @@ struct TrainCommand: ParsableCommand {
         let trainEntries = try Manifest.read(train).entries
         say("loading \(trainEntries.count) training utterances from \(train)")
         let needStats = cfg.model.normalization.kind == .global && cfg.model.normalization.mean == nil
-        var (trainSet, skipped) = try Dataset.load(trainEntries, config: cfg.model, manifestPath: train, threads: 2, raw: needStats) { n in
+        let cache = try featureCache.map { try FeatureCache(directory: $0, features: cfg.model.features) }
+        var (trainSet, skipped) = try Dataset.load(trainEntries, config: cfg.model, manifestPath: train, threads: 2, raw: needStats, cache: cache) { n in
             guard !quiet else { return }
             if isatty(2) != 0 {
                 err.write(Data("\rfeatures: \(n)/\(trainEntries.count)\u{1B}[K".utf8))
@@ -86,7 +89,7 @@ struct TrainCommand: ParsableCommand {
         var validSet: Dataset?
         if let valid {
             let entries = try Manifest.read(valid).entries
-            validSet = try Dataset.load(entries, config: cfg.model, manifestPath: valid, threads: 2).0
+            validSet = try Dataset.load(entries, config: cfg.model, manifestPath: valid, threads: 2, cache: cache).0
         }
         say(String(format: "training on %d utterances (%.2f h), validating on %d", trainSet.examples.count, trainSet.seconds / 3600, validSet?.examples.count ?? 0))
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
