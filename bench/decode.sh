@@ -7,10 +7,13 @@
 # decode runs 121 steps. Also PocketSphinx (pip `pocketsphinx`, bundled en-us model) on the same 8 s of audio.
 # Rounds alternate the sides; medians of process CPU time over all timed decodes. Unit: RTF = CPU s / audio s.
 # ratio = pytorch_rtf / scribe_rtf for beam 8 (> 1: Scribe faster).
-# Usage: bench/run decode [ROUNDS] [REPEAT]   (SCRIBE=path/to/scribe skips the release build)
+# Usage: bench/run decode [ROUNDS] [REPEAT] [MODEL]   (MODEL: a Scribe model directory with conv2d + BiLSTM +
+# location attention + LSTM speller, e.g. models/default, instead of the reference; SCRIBE=path/to/scribe skips
+# the release build)
 source "$(dirname "$0")/common.sh"
 rounds=${1:-3}
 repeat=${2:-3}
+model=${3:-}
 if [[ -z ${SCRIBE:-} ]]; then scribe_release; fi
 TORCH_PY=$repo/.venv-torch/bin/python
 "$TORCH_PY" -c "import torch, safetensors" 2>/dev/null || { echo "bench/decode: no PyTorch in .venv-torch (HINT: scripts/golden-torch creates it)" >&2; exit 1; }
@@ -22,15 +25,16 @@ results=$out/decode.jsonl
 : > "$results"
 for r in $(seq "$rounds"); do
   echo "== round $r/$rounds: scribe" >&2
-  "$SCRIBE" bench-decode --out "$dir" --audio "$wav" --repeat "$repeat" --check 20 | sed 's/^{/{"side":"scribe",/' | tee -a "$results" >&2
+  "$SCRIBE" bench-decode --out "$dir" --audio "$wav" --repeat "$repeat" --check 20 ${model:+--model "$model"} | sed 's/^{/{"side":"scribe",/' | tee -a "$results" >&2
   echo "== round $r/$rounds: pytorch $("$TORCH_PY" -c 'import torch; print(torch.__version__)')" >&2
   "$TORCH_PY" "$repo/bench/las_decode.py" "$dir" --repeat "$repeat" | sed 's/^{/{"side":"pytorch",/' | tee -a "$results" >&2
   echo "== round $r/$rounds: pocketsphinx" >&2
   "$PY" "$repo/bench/pocketsphinx_decode.py" "$wav" --repeat "$repeat" | sed 's/^{/{"side":"pocketsphinx",/' | tee -a "$results" >&2
 done
 
-python3 - "$results" <<'PY'
+python3 - "$results" "${model:-reference}" <<'PY'
 import json, statistics, sys
+model = sys.argv[2]
 runs, diffs = {}, []
 for line in open(sys.argv[1]):
     d = json.loads(line)
@@ -51,7 +55,7 @@ for side in ("scribe", "pytorch"):
     print(f"{side:8s} CPU ms  encoder {ms[(side, 'encoder')]:7.1f}  + greedy {ms[(side, 'greedy')]:7.1f}  + beam 8 {ms[(side, 'beam')]:7.1f}", file=sys.stderr)
 print(f"pocketsphinx CPU ms {ms[('pocketsphinx', 'decode')]:.1f}", file=sys.stderr)
 s, p = rtf[("scribe", "beam")], rtf[("pytorch", "beam")]
-print(json.dumps({"bench": "decode", "scribe": s, "peers": {"pytorch": p, "pocketsphinx": rtf[("pocketsphinx", "decode")]},
+print(json.dumps({"bench": "decode", "model": model, "scribe": s, "peers": {"pytorch": p, "pocketsphinx": rtf[("pocketsphinx", "decode")]},
                   "unit": "rtf", "ratio": round(p / s, 3),
                   "encoder": {"scribe": rtf[("scribe", "encoder")], "pytorch": rtf[("pytorch", "encoder")]},
                   "greedy": {"scribe": rtf[("scribe", "greedy")], "pytorch": rtf[("pytorch", "greedy")],

@@ -1,4 +1,4 @@
-"""Offline decoding of one utterance with the reference LAS model in PyTorch, for bench/decode.sh.
+"""Offline decoding of one utterance with the reference LAS model (or the Scribe model in DIR) in PyTorch, for bench/decode.sh.
 
 Loads the weights Scribe saved (`scribe bench-decode --out DIR`: DIR/model.safetensors, names from Scribe's
 `namedParameters`) into bench/las_torch.py's modules and the features DIR/input.safetensors "x" [1, T, 80].
@@ -22,12 +22,14 @@ from las_torch import LAS  # noqa: E402
 
 
 def load_scribe_weights(model, path):
-    """Copies Scribe's tensors onto the PyTorch modules; every tensor on both sides must be used once."""
-    w = load_file(path)
+    """Copies Scribe's tensors onto the PyTorch modules; every tensor on both sides must be used once (a CTC
+    head, unused when decoding with the attention decoder, is left out)."""
+    w = {k: v for k, v in load_file(path).items() if not k.startswith("ctc.")}
+    layers = model.listener.lstm.num_layers
     sd = {}
     sd["listener.conv1.weight"], sd["listener.conv1.bias"] = w["encoder.conv.conv1.weight"], w["encoder.conv.conv1.bias"]
     sd["listener.conv2.weight"], sd["listener.conv2.bias"] = w["encoder.conv.conv2.weight"], w["encoder.conv.conv2.bias"]
-    for k in range(3):
+    for k in range(layers):
         for scribe_dir, suffix in (("fwd", ""), ("bwd", "_reverse")):
             p = f"encoder.lstm{k}.{scribe_dir}"
             sd[f"listener.lstm.weight_ih_l{k}{suffix}"] = w[f"{p}.w_ih"]
@@ -49,7 +51,7 @@ def load_scribe_weights(model, path):
             "decoder.embedding.weight", "decoder.cell.w_ih", "decoder.cell.w_hh", "decoder.cell.bias",
             "decoder.output.weight", "decoder.output.bias", f"{a}.query.weight", f"{a}.value.weight", f"{a}.value.bias",
             f"{a}.score.weight", f"{a}.location.conv", f"{a}.location.proj.weight"}
-    used |= {f"encoder.lstm{k}.{d}.{p}" for k in range(3) for d in ("fwd", "bwd") for p in ("w_ih", "w_hh", "bias")}
+    used |= {f"encoder.lstm{k}.{d}.{p}" for k in range(layers) for d in ("fwd", "bwd") for p in ("w_ih", "w_hh", "bias")}
     assert used == set(w), f"unmapped Scribe tensors: {sorted(set(w) - used)}, missing: {sorted(used - set(w))}"
     model.load_state_dict(sd, strict=True)
 
@@ -114,7 +116,9 @@ def main():
     p.add_argument("--beam", type=int, default=8)
     a = p.parse_args()
     torch.set_num_threads(1)
-    model = LAS().eval()
+    with open(os.path.join(a.dir, "config.json")) as f:
+        config = json.load(f)
+    model = LAS(config).eval()
     load_scribe_weights(model, os.path.join(a.dir, "model.safetensors"))
     inp = load_file(os.path.join(a.dir, "input.safetensors"))
     x, want = inp["x"], inp["check.logprobs"]                # [1, T, 80], [K, V]

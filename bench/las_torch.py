@@ -15,13 +15,15 @@ import torch.nn.functional as F
 
 
 class Listener(nn.Module):
-    """Two 3×3 stride-2 convs (32 channels, ReLU) → 640 per frame → 3-layer BiLSTM, 256 per direction."""
+    """Two 3×3 stride-2 convs (32 channels, ReLU) → 640 per frame → 3-layer BiLSTM, 256 per direction
+    (the reference; other sizes for a Scribe model's config)."""
 
-    def __init__(self):
+    def __init__(self, channels=32, hidden=256, layers=3, mels=80):
         super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, stride=2, padding=1)
-        self.conv2 = nn.Conv2d(32, 32, 3, stride=2, padding=1)
-        self.lstm = nn.LSTM(640, 256, num_layers=3, bidirectional=True, batch_first=True)
+        self.conv1 = nn.Conv2d(1, channels, 3, stride=2, padding=1)
+        self.conv2 = nn.Conv2d(channels, channels, 3, stride=2, padding=1)
+        f = ((mels - 1) // 2) // 2 + 1
+        self.lstm = nn.LSTM(channels * f, hidden, num_layers=layers, bidirectional=True, batch_first=True)
 
     def forward(self, x):                                   # [B, T, 80]
         h = F.relu(self.conv2(F.relu(self.conv1(x.unsqueeze(1)))))   # [B, 32, T/4, 20]
@@ -51,11 +53,11 @@ class LocationAttention(nn.Module):
 class Speller(nn.Module):
     """s_i = LSTMCell([emb(y_{i−1}); c_{i−1}], s_{i−1}), 512 units, embedding 256; logits = Linear([s_i; c_i])."""
 
-    def __init__(self, vocab=30, emb=256, hidden=512, enc=512):
+    def __init__(self, vocab=30, emb=256, hidden=512, enc=512, dim=256, filters=10, kernel=31):
         super().__init__()
         self.embedding = nn.Embedding(vocab, emb)
         self.cell = nn.LSTMCell(emb + enc, hidden)
-        self.attention = LocationAttention(hidden, enc)
+        self.attention = LocationAttention(hidden, enc, dim, filters, kernel)
         self.out = nn.Linear(hidden + enc, vocab)
         self.hidden, self.enc = hidden, enc
 
@@ -77,10 +79,19 @@ class Speller(nn.Module):
 
 
 class LAS(nn.Module):
-    def __init__(self):
+    def __init__(self, config=None):
+        """The reference model, or the one a Scribe config.json (dict) describes: conv2d subsampling, BiLSTM
+        encoder, location-aware attention, LSTM speller (other kinds are not mirrored here)."""
         super().__init__()
-        self.listener = Listener()
-        self.speller = Speller()
+        if config is None:
+            self.listener, self.speller = Listener(), Speller()
+            return
+        e, a, d = config["encoder"], config["attention"], config["decoder"]
+        assert config["subsampling"]["kind"] == "conv2d" and e["kind"] == "blstm" and e["bidirectional"], "needs conv2d + BiLSTM"
+        assert a["kind"] == "location" and d["kind"] == "lstm", "needs location attention + LSTM speller"
+        self.listener = Listener(config["subsampling"]["channels"], e["hidden"], e["layers"], config["features"]["n_mels"])
+        self.speller = Speller(len(config["vocabulary"]["tokens"]), d["embedding"], d["hidden"], 2 * e["hidden"],
+                               a["dim"], a["location_filters"], a["location_kernel"])
 
     def forward(self, x, lengths, inputs):
         values = self.listener(x)

@@ -27,6 +27,9 @@ struct DecodeBenchCommand: ParsableCommand {
     @Option(help: "Directory for the model and input.")
     var out: String
 
+    @Option(help: "Time this model directory instead of the reference LAS model (copied to --out for the peer).")
+    var model: String?
+
     @Option(help: "Audio file, repeated to `frames` / 100 seconds (default: seeded normal noise as features).")
     var audio: String?
 
@@ -56,7 +59,7 @@ struct DecodeBenchCommand: ParsableCommand {
 
     func run() throws {
         Threading.configure(threads: 1)
-        let model = SpeechRecognizer(config: .reference)
+        let model = try self.model.map(ModelDirectory.load) ?? SpeechRecognizer(config: .reference)
         try ModelDirectory.save(model, to: out)
         let x: Tensor                                                                 // [1, T, 80]
         if let audio {
@@ -71,7 +74,8 @@ struct DecodeBenchCommand: ParsableCommand {
             var rng = RNG(seed: 21)
             x = Tensor.randn([1, frames, model.config.features.nMels], rng: &rng)
         }
-        let encode = { Tensor.withoutGrad { model.encode(x, lengths: [frames]) } }   // [1, T/4, 512]
+        let e = model.config.encoder
+        let encode = { Tensor.withoutGrad { model.encode(x, lengths: [frames], streaming: e.offlineChunked ? e.streaming : nil) } }  // [1, T/4, E]
         func decoder() -> UtteranceDecoder {
             let (values, lengths) = encode()
             return UtteranceDecoder(model: model, values: values, length: lengths[0])
