@@ -4,6 +4,7 @@ import Audio
 import Dispatch
 import Foundation
 import Model
+import Tensor
 
 /// One decoded segment with absolute times.
 public struct SegmentResult: Sendable {
@@ -84,7 +85,7 @@ public struct LongFormTranscriber {
 
     func decode(_ batch: [(SpeechSegment, [Float])]) throws -> [SegmentResult] {
         let rate = Double(vad.sampleRate)
-        let slots = SegmentSlots(count: batch.count)
+        let slots = IndexedResults<Result<SegmentResult, Error>>(count: batch.count)
         DispatchQueue.concurrentPerform(iterations: batch.count) { i in
             let (seg, samples) = batch[i]
             slots.set(i, Result {
@@ -100,11 +101,4 @@ public struct LongFormTranscriber {
         }
         return try slots.values.map { try $0!.get() }
     }
-}
-
-final class SegmentSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var values: [Result<SegmentResult, Error>?]
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: Result<SegmentResult, Error>) { lock.lock(); values[i] = r; lock.unlock() }
 }

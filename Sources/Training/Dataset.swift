@@ -37,7 +37,7 @@ public struct Dataset: Sendable {
         var results = [Result<Example?, Error>](repeating: .success(nil), count: entries.count)
         let lock = NSLock()
         var done = 0
-        let box = ResultBox(results)
+        let box = IndexedResults<Result<Example?, Error>>(count: entries.count)
         DispatchQueue.concurrentPerform(iterations: max(threads, 1)) { worker in
             var i = worker
             while i < entries.count {
@@ -64,7 +64,7 @@ public struct Dataset: Sendable {
                 i += max(threads, 1)
             }
         }
-        results = box.values
+        results = box.values.map { $0 ?? .success(nil) }
         var examples = [Example](), skipped = [String]()
         for (i, r) in results.enumerated() {
             switch r {
@@ -115,12 +115,4 @@ public struct Dataset: Sendable {
         if !shortestFirst { out.shuffle(using: &rng) }
         return out
     }
-}
-
-/// Results written from several threads into distinct slots.
-final class ResultBox: @unchecked Sendable {
-    var values: [Result<Example?, Error>]
-    let lock = NSLock()
-    init(_ v: [Result<Example?, Error>]) { values = v }
-    func set(_ i: Int, _ r: Result<Example?, Error>) { lock.lock(); values[i] = r; lock.unlock() }
 }

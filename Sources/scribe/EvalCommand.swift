@@ -42,7 +42,7 @@ struct EvalCommand: ParsableCommand {
         if let limit { entries = Array(entries.prefix(limit)) }
         Threading.configure(threads: 1)
         let transcriber = Transcriber(model: model, beam: search.beam > 1 ? search.beamOptions : nil)
-        let results = ResultSlots(count: entries.count)
+        let results = IndexedResults<(Result<String, Error>, seconds: Double)>(count: entries.count)
         let progress = ProgressLine(total: entries.count, label: "eval")
         let start = Date()
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
@@ -55,7 +55,7 @@ struct EvalCommand: ParsableCommand {
                     if stream { return try Self.streamed(samples, model: model, beam: search.beam) }
                     return try transcriber.transcribe(samples: samples).text
                 }
-                results.set(i, outcome, seconds: Date().timeIntervalSince(t0))
+                results.set(i, (outcome, seconds: Date().timeIntervalSince(t0)))
                 progress.tick()
                 i += threads
             }
@@ -66,12 +66,12 @@ struct EvalCommand: ParsableCommand {
         var acc = ScoreAccumulator(options: options)
         var audioSeconds = 0.0, computeSeconds = 0.0, failed = 0
         var hypLines = [String]()
-        for (i, e) in entries.enumerated() {
-            switch results.values[i] {
+        for (e, slot) in zip(entries, results.values) {
+            switch slot?.0 {
             case .success(let hyp)?:
                 acc.add(id: e.id, reference: e.text, hypothesis: hyp)
                 audioSeconds += e.duration
-                computeSeconds += results.seconds[i]
+                computeSeconds += slot?.seconds ?? 0
                 hypLines.append(Self.jsonLine(["id": e.id, "ref": e.text, "hyp": hyp]))
             case .failure(let err)?:
                 failed += 1
@@ -110,15 +110,6 @@ struct EvalCommand: ParsableCommand {
         let data = try! JSONSerialization.data(withJSONObject: d, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }
-}
-
-/// Per-utterance outcomes written from worker threads.
-final class ResultSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var values: [Result<String, Error>?]
-    private(set) var seconds: [Double]
-    init(count: Int) { values = Array(repeating: nil, count: count); seconds = Array(repeating: 0, count: count) }
-    func set(_ i: Int, _ r: Result<String, Error>, seconds s: Double) { lock.lock(); values[i] = r; seconds[i] = s; lock.unlock() }
 }
 
 /// A one-line progress display on stderr (redrawn on a terminal, every 10% otherwise).
