@@ -161,7 +161,8 @@ public final class StreamingSession {
         let spans = model.ctcLogProbs(values: v, length: frames).flatMap {
             CTCAligner.align(logProbs: $0, frames: frames, vocabularySize: model.vocabulary.count, tokens: hyp.tokens, blank: Vocabulary.pad)
         }
-        let words = Timestamps.words(hyp, vocabulary: model.vocabulary, frameRate: model.config.encoderFrameRate, offset: startSeconds, ctcSpans: spans)
+        let words = Timestamps.words(hyp, vocabulary: model.vocabulary, frameRate: model.config.encoderFrameRate, offset: startSeconds, ctcSpans: spans,
+                                     limit: seconds)
         return .final(text: text, start: startSeconds, end: seconds, words: words)
     }
 

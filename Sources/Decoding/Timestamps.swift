@@ -25,8 +25,9 @@ public enum Timestamps {
 
     /// Words of `hyp` with times, given encoder frames per second and the segment's start time. `ctcSpans`
     /// (one frame range per token, from `CTCAligner`) replaces the attention positions when given.
+    /// `limit` (seconds, absolute) caps the times at the audio's end, which the last encoder frame can overrun.
     public static func words(_ hyp: Hypothesis, vocabulary: Vocabulary, frameRate: Double, offset: Double = 0,
-                             ctcSpans: [ClosedRange<Int>]? = nil) -> [WordTiming] {
+                             ctcSpans: [ClosedRange<Int>]? = nil, limit: Double? = nil) -> [WordTiming] {
         let pos = positions(hyp.attention)
         let spans = ctcSpans.flatMap { $0.count == hyp.tokens.count ? $0 : nil }
         func startFrame(_ i: Int) -> Double { spans.map { Double($0[i].lowerBound) } ?? pos[i] }
@@ -35,8 +36,9 @@ public enum Timestamps {
         var current = "", first = -1, last = -1, logConf = 0.0, n = 0
         func flush() {
             guard !current.isEmpty else { return }
-            let start = offset + startFrame(first) / frameRate
-            let end = offset + (endFrame(last) + 1) / frameRate
+            let cap = limit ?? .infinity
+            let start = min(offset + startFrame(first) / frameRate, cap)
+            let end = min(offset + (endFrame(last) + 1) / frameRate, cap)
             words.append(WordTiming(word: current, start: start, end: max(end, start), confidence: exp(logConf / Double(max(n, 1)))))
             current = ""; first = -1; logConf = 0; n = 0
         }

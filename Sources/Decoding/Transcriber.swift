@@ -22,7 +22,8 @@ public struct Transcription: Sendable {
         let spans = ctcLogProbs.flatMap {
             CTCAligner.align(logProbs: $0, frames: frames, vocabularySize: vocabulary.count, tokens: best.tokens, blank: Vocabulary.pad)
         }
-        return Timestamps.words(best, vocabulary: vocabulary, frameRate: encoderFrameRate, offset: offset, ctcSpans: spans)
+        return Timestamps.words(best, vocabulary: vocabulary, frameRate: encoderFrameRate, offset: offset, ctcSpans: spans,
+                                limit: offset + duration)
     }
 }
 

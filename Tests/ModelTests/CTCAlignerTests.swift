@@ -81,6 +81,10 @@ final class CTCAlignerTests: XCTestCase {
         XCTAssertEqual(words[0].end, 1 + 5.0 / 25, accuracy: 1e-9)
         XCTAssertEqual(words[1].start, 1 + 10.0 / 25, accuracy: 1e-9)
         XCTAssertEqual(words[1].end, 1 + 13.0 / 25, accuracy: 1e-9)
+        // The end of the audio caps the times.
+        let capped = Timestamps.words(hyp, vocabulary: vocab, frameRate: 25, offset: 1, ctcSpans: spans, limit: 1.5)
+        XCTAssertEqual(capped[1].start, 1.4, accuracy: 1e-9)
+        XCTAssertEqual(capped[1].end, 1.5, accuracy: 1e-9)
         // Without spans every character sits at frame 0 of the attention.
         let attention = Timestamps.words(hyp, vocabulary: vocab, frameRate: 25, offset: 1)
         XCTAssertEqual(attention[1].start, 1, accuracy: 1e-9)
