@@ -94,7 +94,7 @@ public struct LongFormTranscriber {
                     return SegmentResult(start: start, end: Double(seg.end) / rate, text: "", words: [], nBest: [])
                 }
                 let t = try transcriber.transcribe(samples: samples)
-                let words = t.words(vocabulary: transcriber.model.vocabulary, offset: start)
+                let words = t.words(model: transcriber.model, offset: start)
                 let nBest = t.hypotheses.map { (transcriber.model.vocabulary.decode($0.tokens), $0.score) }
                 return SegmentResult(start: start, end: start + Double(samples.count) / rate, text: t.text, words: words, nBest: nBest)
             })

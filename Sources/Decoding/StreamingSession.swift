@@ -1,7 +1,8 @@
 // The streaming pipeline behind `scribe stream`: 16 kHz samples in as they arrive → streaming log-mel →
 // normalization → streaming encoder (latency-controlled BiLSTM chunks or a chunked Transformer with cached keys
-// and values; models without a chunk spec re-encode the open segment) → blockwise synchronous beam search → partial events; an energy endpoint (or end of input) closes
-// the segment with a final event carrying word times. Silence alone produces no events.
+// and values; models without a chunk spec re-encode the open segment) → blockwise synchronous beam search →
+// partial events; an energy endpoint (or end of input) closes the segment with a final event carrying word
+// times. Silence alone produces no events.
 import Audio
 import Features
 import Foundation
@@ -158,11 +159,8 @@ public final class StreamingSession {
         let hyp = search.finalize(values: v, restart: model.config.normalization.kind == .utterance)
         let text = model.vocabulary.decode(hyp.tokens)
         let frames = v.shape[1]
-        let spans = model.ctcLogProbs(values: v, length: frames).flatMap {
-            CTCAligner.align(logProbs: $0, frames: frames, vocabularySize: model.vocabulary.count, tokens: hyp.tokens, blank: Vocabulary.pad)
-        }
-        let words = Timestamps.words(hyp, vocabulary: model.vocabulary, frameRate: model.config.encoderFrameRate, offset: startSeconds, ctcSpans: spans,
-                                     limit: seconds)
+        let words = Timestamps.words(hyp, model: model, ctcLogProbs: model.ctcLogProbs(values: v, length: frames), frames: frames,
+                                     offset: startSeconds, limit: seconds)
         return .final(text: text, start: startSeconds, end: seconds, words: words)
     }
 

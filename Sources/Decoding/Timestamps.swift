@@ -23,6 +23,16 @@ public enum Timestamps {
         }
     }
 
+    /// Words of `hyp` from `model`: times from the forced alignment under the CTC head's log-probabilities
+    /// `ctcLogProbs` [frames, V] (`SpeechRecognizer.ctcLogProbs`) when given and a path exists, else from the attention.
+    public static func words(_ hyp: Hypothesis, model: SpeechRecognizer, ctcLogProbs: [Float]?, frames: Int, offset: Double = 0,
+                             limit: Double? = nil) -> [WordTiming] {
+        let spans = ctcLogProbs.flatMap {
+            CTCAligner.align(logProbs: $0, frames: frames, vocabularySize: model.vocabulary.count, tokens: hyp.tokens, blank: Vocabulary.pad)
+        }
+        return words(hyp, vocabulary: model.vocabulary, frameRate: model.config.encoderFrameRate, offset: offset, ctcSpans: spans, limit: limit)
+    }
+
     /// Words of `hyp` with times, given encoder frames per second and the segment's start time. `ctcSpans`
     /// (one frame range per token, from `CTCAligner`) replaces the attention positions when given.
     /// `limit` (seconds, absolute) caps the times at the audio's end, which the last encoder frame can overrun.

@@ -14,16 +14,13 @@ public struct Transcription: Sendable {
     public var encoderFrameRate: Double
     /// The CTC head's log-probabilities [frames, V] over the encoder output, when the model has one.
     public var ctcLogProbs: [Float]?
-    public var frames: Int = 0
+    public var frames: Int
 
-    /// The best hypothesis' words with times (CTC alignment when available, attention otherwise), shifted by `offset` seconds.
-    public func words(vocabulary: Vocabulary, offset: Double = 0) -> [WordTiming] {
+    /// The best hypothesis' words with times (CTC alignment when available, attention otherwise), shifted by
+    /// `offset` seconds.
+    public func words(model: SpeechRecognizer, offset: Double = 0) -> [WordTiming] {
         guard let best = hypotheses.first else { return [] }
-        let spans = ctcLogProbs.flatMap {
-            CTCAligner.align(logProbs: $0, frames: frames, vocabularySize: vocabulary.count, tokens: best.tokens, blank: Vocabulary.pad)
-        }
-        return Timestamps.words(best, vocabulary: vocabulary, frameRate: encoderFrameRate, offset: offset, ctcSpans: spans,
-                                limit: offset + duration)
+        return Timestamps.words(best, model: model, ctcLogProbs: ctcLogProbs, frames: frames, offset: offset, limit: offset + duration)
     }
 }
 
