@@ -111,7 +111,7 @@ public enum Checkpoint {
         guard loaded.config == trainer.model.config else {
             throw TrainingError.checkpoint(path: path, reason: "its model config differs from the training config's model")
         }
-        for ((_, dst), (_, src)) in zip(trainer.model.namedParameters, loaded.namedParameters) { dst.data = src.data }
+        trainer.initialize(from: loaded)
         do {
             let (tensors, _) = try Safetensors.read("\(path)/\(optimizerFile)")
             try trainer.optimizer.loadState(tensors)

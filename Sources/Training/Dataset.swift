@@ -34,7 +34,6 @@ public struct Dataset: Sendable {
     public static func load(_ entries: [ManifestEntry], config: ModelConfig, manifestPath: String,
                             threads: Int = 2, raw: Bool = false, cache: FeatureCache? = nil,
                             progress: ((Int) -> Void)? = nil) throws -> (Dataset, skipped: [String]) {
-        var results = [Result<Example?, Error>](repeating: .success(nil), count: entries.count)
         let lock = NSLock()
         var done = 0
         let box = IndexedResults<Result<Example?, Error>>(count: entries.count)
@@ -64,7 +63,7 @@ public struct Dataset: Sendable {
                 i += max(threads, 1)
             }
         }
-        results = box.values.map { $0 ?? .success(nil) }
+        let results = box.values.map { $0 ?? .success(nil) }
         var examples = [Example](), skipped = [String]()
         for (i, r) in results.enumerated() {
             switch r {
