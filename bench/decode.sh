@@ -6,7 +6,8 @@
 # the bench stops if it exceeds 1e-4). Encoder alone, encoder + greedy, encoder + beam 8; EOS suppressed so every
 # decode runs 121 steps. Also PocketSphinx (pip `pocketsphinx`, bundled en-us model) on the same 8 s of audio.
 # Rounds alternate the sides; medians of process CPU time over all timed decodes. Unit: RTF = CPU s / audio s.
-# ratio = pytorch_rtf / scribe_rtf for beam 8 (> 1: Scribe faster).
+# ratio = pytorch_rtf / scribe_rtf for beam 8 (> 1: Scribe faster). With a MODEL that has a CTC head, Scribe's
+# side also times beam 8 with joint CTC/attention scoring (the CLI default, λ 0.3): reported, without a peer.
 # Usage: bench/run decode [ROUNDS] [REPEAT] [MODEL]   (MODEL: a Scribe model directory with conv2d + BiLSTM +
 # location attention + LSTM speller, e.g. models/default, instead of the reference; SCRIBE=path/to/scribe skips
 # the release build)
@@ -43,8 +44,9 @@ for line in open(sys.argv[1]):
         continue
     if d["side"] == "pytorch":
         diffs.append(d["max_logprob_diff"])
-    for kind in ("encoder", "greedy", "beam"):
-        runs.setdefault((d["side"], kind), []).extend(d[f"{kind}_cpu_s"])
+    for kind in ("encoder", "greedy", "beam", "joint"):
+        if f"{kind}_cpu_s" in d:
+            runs.setdefault((d["side"], kind), []).extend(d[f"{kind}_cpu_s"])
 worst = max(diffs)
 print(f"max |Scribe - PyTorch| log-prob over the first greedy steps: {worst:.3g}", file=sys.stderr)
 if worst > 1e-4:
@@ -54,11 +56,15 @@ ms = {k: round(statistics.median(v) * 1000, 1) for k, v in runs.items()}
 for side in ("scribe", "pytorch"):
     print(f"{side:8s} CPU ms  encoder {ms[(side, 'encoder')]:7.1f}  + greedy {ms[(side, 'greedy')]:7.1f}  + beam 8 {ms[(side, 'beam')]:7.1f}", file=sys.stderr)
 print(f"pocketsphinx CPU ms {ms[('pocketsphinx', 'decode')]:.1f}", file=sys.stderr)
+joint = rtf.get(("scribe", "joint"))
+if joint is not None:
+    print(f"scribe   CPU ms  encoder + joint CTC/attention beam 8 (the CLI default; no peer) {ms[('scribe', 'joint')]:.1f}", file=sys.stderr)
 s, p = rtf[("scribe", "beam")], rtf[("pytorch", "beam")]
 print(json.dumps({"bench": "decode", "model": model, "scribe": s, "peers": {"pytorch": p, "pocketsphinx": rtf[("pocketsphinx", "decode")]},
                   "unit": "rtf", "ratio": round(p / s, 3),
                   "encoder": {"scribe": rtf[("scribe", "encoder")], "pytorch": rtf[("pytorch", "encoder")]},
                   "greedy": {"scribe": rtf[("scribe", "greedy")], "pytorch": rtf[("pytorch", "greedy")],
                              "ratio": round(rtf[("pytorch", "greedy")] / rtf[("scribe", "greedy")], 3)},
+                  "scribe_joint_ctc_beam": joint,
                   "max_logprob_diff": worst, "decodes_per_median": len(runs[("scribe", "beam")])}))
 PY

@@ -1,6 +1,8 @@
 // Beam search over the decoding contract: all live hypotheses advance in one batched step; candidates are
 // the top 2×beam extensions; finished hypotheses are ranked by a length-normalized or GNMT-penalized score,
-// with an optional coverage penalty and an EOS threshold; n-best output.
+// with an optional coverage penalty and an EOS threshold; n-best output. With a CTC head and a CTC weight λ > 0
+// the search is joint CTC/attention decoding: every score is (1 − λ) × attention + λ × CTC prefix score; with a
+// character language model, μ × its log-probability is added (shallow fusion).
 import Foundation
 import Model
 
@@ -25,6 +27,11 @@ public struct BeamOptions: Sendable {
     public var nBest: Int = 1
     /// EOS is suppressed until a hypothesis has this many tokens (0 = off; benchmarks use it to fix the length).
     public var minLength: Int = 0
+    /// λ of joint CTC/attention decoding (0 = attention only; used when the model has a CTC head).
+    public var ctcWeight: Float = 0
+    /// Shallow fusion: μ × log P_LM(token | history) is added to every score (nil or μ = 0: off).
+    public var languageModel: CharacterLM? = nil
+    public var lmWeight: Float = 0
 
     public init(beam: Int = 8) { self.beam = beam }
 }
@@ -40,6 +47,9 @@ public struct BeamSearch {
         var attention: [[Float]]
         var coverage: [Float]
         var probs: [Float]
+        var ctc: CTCPrefixScorer.State?
+        /// Σ log P_LM of the tokens so far.
+        var lm: Float = 0
     }
 
     func finalScore(_ logProb: Float, length: Int, coverage: [Float]) -> Float {
@@ -61,31 +71,53 @@ public struct BeamSearch {
     }
 
     /// Decodes one utterance; returns up to nBest hypotheses, best first.
-    public func decode<D: StepDecoder>(_ decoder: D) -> [Hypothesis] {
-        decode(decoder, prefixes: [([], 0, [], [])])
+    ///
+    /// - Parameter ctc: the utterance's CTC prefix scorer, for joint decoding when `options.ctcWeight` > 0.
+    public func decode<D: StepDecoder>(_ decoder: D, ctc: CTCPrefixScorer? = nil) -> [Hypothesis] {
+        decode(decoder, prefixes: [([], 0, [], [])], ctc: ctc)
     }
 
-    /// Decodes from existing hypotheses (tokens, log-prob, attention rows, token probs) whose state is
+    /// Decodes from existing hypotheses (tokens, attention log-prob, attention rows, token probs) whose state is
     /// `decoder.initialState(hypotheses: prefixes.count)`; a streamed search finishes this way.
-    public func decode<D: StepDecoder>(_ decoder: D, prefixes: [([Int], Float, [[Float]], [Float])]) -> [Hypothesis] {
+    /// With `ctc` and `options.ctcWeight` > 0, hypotheses are ranked by (1 − λ) attention + λ CTC prefix score
+    /// (+ μ LM log-prob with a language model) and the returned `logProb`s are these joint scores.
+    public func decode<D: StepDecoder>(_ decoder: D, prefixes: [([Int], Float, [[Float]], [Float])], ctc: CTCPrefixScorer? = nil) -> [Hypothesis] {
         let o = options, v = decoder.vocabularySize, t = decoder.frames
         let maxLen = Int(Float(t) * o.maxLengthRatio) + o.maxLengthConstant
+        let scorer = o.ctcWeight > 0 ? ctc : nil
+        let lambda = scorer == nil ? 0 : min(o.ctcWeight, 1)
+        // Joint score of an attention log-prob and a CTC prefix score.
+        let lm = o.lmWeight > 0 ? o.languageModel : nil
+        let mu = lm == nil ? 0 : o.lmWeight
+        // Joint score of an attention log-prob, a CTC prefix score and a language-model log-prob.
+        func joint(_ att: Float, _ ctcScore: Float?, _ lmScore: Float = 0) -> Float {
+            (ctcScore.map { (1 - lambda) * att + lambda * $0 } ?? att) + mu * lmScore
+        }
+        func lmLogProb(_ token: Int, _ history: [Int]) -> Float { lm?.logProb(token, after: history) ?? 0 }
         var live = prefixes.map { p -> Live in
             var coverage = [Float](repeating: 0, count: t)
             for row in p.2 { for j in 0..<min(t, row.count) { coverage[j] += row[j] } }
-            return Live(tokens: p.0, logProb: p.1, attention: p.2, coverage: coverage, probs: p.3)
+            let lmScore = lm == nil ? 0 : p.0.indices.reduce(Float(0)) { $0 + lmLogProb(p.0[$1], Array(p.0[..<$1])) }
+            return Live(tokens: p.0, logProb: p.1, attention: p.2, coverage: coverage, probs: p.3, ctc: scorer?.state(of: p.0), lm: lmScore)
         }
         var state = decoder.initialState(hypotheses: live.count)
         var finished = [Hypothesis]()
         for step in live[0].tokens.count..<max(maxLen, live[0].tokens.count + 1) {
             let (lp, att, next) = decoder.step(live.map { $0.tokens.last ?? Vocabulary.sos }, state)
-            // Candidates: (parent, token, logProb)
-            var candidates = [(parent: Int, token: Int, logProb: Float)]()
+            // Candidates: (parent, token, attention logProb, joint score); the attention's top 2×beam tokens of
+            // each hypothesis (1.5×beam with CTC, as ESPnet's pre-beam) are scored by CTC.
+            var candidates = [(parent: Int, token: Int, logProb: Float, lm: Float, score: Float)]()
             for (i, h) in live.enumerated() {
                 let row = lp[(i * v)..<((i + 1) * v)]
                 var order = Array(2..<v)
                 order.sort { row[row.startIndex + $0] > row[row.startIndex + $1] }
-                for k in order.prefix(2 * o.beam) { candidates.append((i, k, h.logProb + row[row.startIndex + k])) }
+                let tokens = Array(order.prefix(scorer == nil ? 2 * o.beam : max(o.beam * 3 / 2, 2)))
+                let ctcScores: [Float]? = h.ctc.flatMap { s in scorer?.prefixScores(s, tokens: tokens) }
+                for (j, k) in tokens.enumerated() {
+                    let att = h.logProb + row[row.startIndex + k]
+                    let lmScore = h.lm + lmLogProb(k, h.tokens)
+                    candidates.append((i, k, att, lmScore, joint(att, ctcScores?[j], lmScore)))
+                }
                 // EOS, subject to the threshold.
                 let eosLP = row[row.startIndex + Vocabulary.eos]
                 let bestOther = row[row.startIndex + order[0]]
@@ -93,13 +125,13 @@ public struct BeamSearch {
                     let attRow = Array(att[(i * t)..<((i + 1) * t)])
                     var coverage = h.coverage
                     for j in 0..<t { coverage[j] += attRow[j] }
-                    let total = h.logProb + eosLP
+                    let total = joint(h.logProb + eosLP, h.ctc.flatMap { s in scorer?.endScore(s) }, h.lm + lmLogProb(Vocabulary.eos, h.tokens))
                     finished.append(Hypothesis(tokens: h.tokens, logProb: total,
                                                score: finalScore(total, length: h.tokens.count + 1, coverage: coverage),
                                                attention: h.attention + [attRow], tokenProbs: h.probs))
                 }
             }
-            candidates.sort { $0.logProb > $1.logProb }
+            candidates.sort { $0.score > $1.score }
             var nextLive = [Live](), parents = [Int]()
             for c in candidates {
                 if nextLive.count == o.beam { break }
@@ -110,15 +142,18 @@ public struct BeamSearch {
                 let tokens = h.tokens + [c.token]
                 if repeats(tokens) { continue }
                 nextLive.append(Live(tokens: tokens, logProb: c.logProb, attention: h.attention + [attRow], coverage: coverage,
-                                     probs: h.probs + [(c.logProb - h.logProb).expValue]))
+                                     probs: h.probs + [(c.logProb - h.logProb).expValue],
+                                     ctc: h.ctc.flatMap { s in scorer?.extend(s, with: c.token) }, lm: c.lm))
                 parents.append(c.parent)
             }
             // Stop when no live hypothesis can beat the best finished one: its score is bounded by its log-prob
-            // (which only falls) at the longest length, or it is already 10 nats below the best ending.
+            // (which only falls, as does a CTC prefix score) at the longest length, or it is already 10 nats below
+            // the best ending.
             finished.sort { $0.score > $1.score }
             if finished.count >= o.beam, let best = finished.first, let top = nextLive.first {
                 let bestRaw = finished.map(\.logProb).max()!
-                if finalScore(top.logProb, length: maxLen, coverage: top.coverage) < best.score || top.logProb < bestRaw - 10 { break }
+                let topScore = joint(top.logProb, top.ctc?.score, top.lm)
+                if finalScore(topScore, length: maxLen, coverage: top.coverage) < best.score || topScore < bestRaw - 10 { break }
             }
             _ = step
             if nextLive.isEmpty { break }
@@ -126,8 +161,9 @@ public struct BeamSearch {
             state = decoder.reorder(next, parents)
         }
         if finished.isEmpty, let h = live.first {
-            finished.append(Hypothesis(tokens: h.tokens, logProb: h.logProb,
-                                       score: finalScore(h.logProb, length: h.tokens.count, coverage: h.coverage),
+            let total = joint(h.logProb, h.ctc.flatMap { s in scorer?.endScore(s) }, h.lm)
+            finished.append(Hypothesis(tokens: h.tokens, logProb: total,
+                                       score: finalScore(total, length: h.tokens.count, coverage: h.coverage),
                                        attention: h.attention, tokenProbs: h.probs))
         }
         finished.sort { $0.score > $1.score }

@@ -105,7 +105,8 @@ public final class BlockwiseBeamSearch {
         let st = bind(values)
         let decoder = ResumedDecoder(model: model, values: values, frames: frames, start: st)
         let search = BeamSearch(options: options)
-        let results = search.decode(decoder, prefixes: live.map { ($0.tokens, $0.logProb, $0.attention, $0.probs) })
+        let ctc = options.ctcWeight > 0 ? CTCPrefixScorer(model: model, logProbs: model.ctcLogProbs(values: values, length: frames), frames: frames) : nil
+        let results = search.decode(decoder, prefixes: live.map { ($0.tokens, $0.logProb, $0.attention, $0.probs) }, ctc: ctc)
         live = [Live(tokens: [], logProb: 0, attention: [], probs: [])]
         state = nil
         frames = 0

@@ -46,14 +46,15 @@ public struct Transcriber {
         let e = model.config.encoder
         let (values, outLengths) = Tensor.withoutGrad { model.encode(x, lengths: lengths, streaming: e.offlineChunked ? e.streaming : nil) }
         let decoder = UtteranceDecoder(model: model, values: values, length: outLengths[0])
+        let ctcLogProbs = model.ctcLogProbs(values: values, length: outLengths[0])
         let hyps: [Hypothesis]
         if let beam, beam.beam > 1 {
-            hyps = BeamSearch(options: beam).decode(decoder)
+            hyps = BeamSearch(options: beam).decode(decoder, ctc: CTCPrefixScorer(model: model, logProbs: ctcLogProbs, frames: outLengths[0]))
         } else {
             hyps = [GreedySearch(maxLengthRatio: beam?.maxLengthRatio ?? 1.5).decode(decoder)]
         }
         return Transcription(text: model.vocabulary.decode(hyps[0].tokens), hypotheses: hyps, duration: duration,
                              encoderFrameRate: model.config.encoderFrameRate,
-                             ctcLogProbs: model.ctcLogProbs(values: values, length: outLengths[0]), frames: outLengths[0])
+                             ctcLogProbs: ctcLogProbs, frames: outLengths[0])
     }
 }

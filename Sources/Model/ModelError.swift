@@ -10,6 +10,7 @@ public enum ModelError: Error, CustomStringConvertible {
     case weightShape(path: String, name: String, expected: [Int], got: [Int])
     case missingWeight(path: String, name: String)
     case io(path: String, reason: String)
+    case languageModel(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -24,6 +25,7 @@ public enum ModelError: Error, CustomStringConvertible {
             return "\(path): tensor '\(name)' has shape \(got), the config needs \(expected)"
         case .missingWeight(let path, let name): return "\(path): tensor '\(name)' is missing"
         case .io(let path, let reason): return "\(path): \(reason)"
+        case .languageModel(let path, let reason): return "\(path): language model: \(reason)"
         }
     }
 }

@@ -22,9 +22,10 @@ struct AlignCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try modelOptions.load()
+        let directory = try modelOptions.resolvedPath()
+        let model = try ModelDirectory.load(directory)
         let samples = try audio.open(input).readAll()
-        let t = try Transcriber(model: model, beam: search.beam > 1 ? search.beamOptions : nil).transcribe(samples: samples)
+        let t = try Transcriber(model: model, beam: try search.beamOptions(model: model, modelDirectory: directory)).transcribe(samples: samples)
         let hyp = t.hypotheses[0]
         let rows = hyp.attention                       // [U + 1][T']
         let frames = rows.first?.count ?? 0

@@ -20,7 +20,8 @@ struct DecodeBenchCommand: ParsableCommand {
             "check.logprobs" [check, V]: the log-probs of the first `check` greedy steps (EOS suppressed), for
             the other side to compare. Then prints one JSON line {"threads": 1, "steps", "beam", "audio_s",
             "encoder_cpu_s", "greedy_cpu_s", "beam_cpu_s" and the same as *_wall_s} (process CPU and wall
-            seconds per decode, encoder included in greedy and beam).
+            seconds per decode, encoder included in greedy and beam); with a CTC head also "joint_cpu_s" and
+            "joint_wall_s": beam search with joint CTC/attention scoring (λ 0.3, CTC head included).
             """,
         shouldDisplay: false)
 
@@ -111,16 +112,27 @@ struct DecodeBenchCommand: ParsableCommand {
         let enc = time { encode().values.shape[1] }
         let gr = time { greedy.decode(decoder()).tokens.count }
         let bm = time { search.decode(decoder()).first?.tokens.count ?? 0 }
+        // Joint CTC/attention beam search (the CLI default, λ = 0.3) when the model has a CTC head: Scribe only,
+        // the PyTorch peer runs the attention-only search above.
+        var jointOptions = options
+        jointOptions.ctcWeight = 0.3
+        let jointSearch = BeamSearch(options: jointOptions)
+        let jt = model.ctcHead == nil ? nil : time {
+            let (values, lengths) = encode()
+            let ctc = CTCPrefixScorer(model: model, logProbs: model.ctcLogProbs(values: values, length: lengths[0]), frames: lengths[0])
+            return jointSearch.decode(UtteranceDecoder(model: model, values: values, length: lengths[0]), ctc: ctc).first?.tokens.count ?? 0
+        }
         guard gr.count == steps, bm.count == steps else {
             throw ValidationError("decodes ran \(gr.count) (greedy) and \(bm.count) (beam) steps, expected \(steps)")
         }
         let r4 = { (v: Double) in (v * 10000).rounded() / 10000 }
-        let line: [String: Any] = [
+        var line: [String: Any] = [
             "threads": 1, "steps": steps, "beam": beam, "audio_s": Double(frames) / 100, "encoder_frames": enc.count,
             "encoder_cpu_s": enc.cpu.map(r4), "greedy_cpu_s": gr.cpu.map(r4), "beam_cpu_s": bm.cpu.map(r4),
             "encoder_wall_s": enc.wall.map(r4), "greedy_wall_s": gr.wall.map(r4), "beam_wall_s": bm.wall.map(r4),
             "greedy_tokens": tokens.prefix(check).map { $0 },
         ]
+        if let jt { (line["joint_cpu_s"], line["joint_wall_s"]) = (jt.cpu.map(r4), jt.wall.map(r4)) }
         let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
         fflush(stdout)

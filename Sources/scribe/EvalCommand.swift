@@ -36,12 +36,19 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try modelOptions.load()
+        let directory = try modelOptions.resolvedPath()
+        let model = try ModelDirectory.load(directory)
         var (entries, problems) = try Manifest.read(manifest, skipBad: true)
         for p in problems { FileHandle.standardError.write(Data("scribe: skipping \(p)\n".utf8)) }
         if let limit { entries = Array(entries.prefix(limit)) }
         Threading.configure(threads: 1)
-        let transcriber = Transcriber(model: model, beam: search.beam > 1 ? search.beamOptions : nil)
+        let beamOptions = try search.beamOptions(model: model, modelDirectory: directory)
+        let transcriber = Transcriber(model: model, beam: beamOptions)
+        // The streamed decode runs `scribe stream`'s search: its beam width, CTC weight and language model.
+        var streamOptions = BeamOptions(beam: search.beam)
+        streamOptions.ctcWeight = search.ctcWeight
+        streamOptions.languageModel = beamOptions?.languageModel
+        streamOptions.lmWeight = beamOptions?.lmWeight ?? 0
         let results = IndexedResults<(Result<String, Error>, seconds: Double)>(count: entries.count)
         let progress = ProgressLine(total: entries.count, label: "eval")
         let start = Date()
@@ -52,7 +59,7 @@ struct EvalCommand: ParsableCommand {
                 let t0 = Date()
                 let outcome: Result<String, Error> = Result {
                     let samples = try AudioReader.load(e.audioPath)
-                    if stream { return try Self.streamed(samples, model: model, beam: search.beam) }
+                    if stream { return try Self.streamed(samples, model: model, options: streamOptions) }
                     return try transcriber.transcribe(samples: samples).text
                 }
                 results.set(i, (outcome, seconds: Date().timeIntervalSince(t0)))
@@ -91,8 +98,8 @@ struct EvalCommand: ParsableCommand {
     }
 
     /// The text `scribe stream` would print (its finals joined) for these samples.
-    static func streamed(_ samples: [Float], model: SpeechRecognizer, beam: Int) throws -> String {
-        let session = try StreamingSession(model: model, options: BeamOptions(beam: beam))
+    static func streamed(_ samples: [Float], model: SpeechRecognizer, options: BeamOptions) throws -> String {
+        let session = try StreamingSession(model: model, options: options)
         var finals = [String]()
         func collect(_ events: [StreamEvent]) {
             for case .final(let text, _, _, _) in events where !text.isEmpty { finals.append(text) }

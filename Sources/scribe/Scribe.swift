@@ -14,7 +14,7 @@ struct Scribe: ParsableCommand {
             Run `scribe help <subcommand>` for the options of each subcommand.
             """,
         version: "0.1.0",
-        subcommands: [TranscribeCommand.self, FeaturesCommand.self, ScoreCommand.self, NormalizeCommand.self, ManifestCommand.self, InfoCommand.self, TrainCommand.self, EvalCommand.self, AlignCommand.self, StreamCommand.self, PlotCommand.self, AverageCommand.self, BenchCommand.self, TrainBenchCommand.self, DecodeBenchCommand.self],
+        subcommands: [TranscribeCommand.self, FeaturesCommand.self, ScoreCommand.self, NormalizeCommand.self, ManifestCommand.self, InfoCommand.self, TrainCommand.self, EvalCommand.self, AlignCommand.self, StreamCommand.self, PlotCommand.self, AverageCommand.self, LMCommand.self, BenchCommand.self, TrainBenchCommand.self, DecodeBenchCommand.self],
         defaultSubcommand: TranscribeCommand.self
     )
 

@@ -26,18 +26,25 @@ struct StreamCommand: ParsableCommand {
     @Flag(help: "Plain text: one line per final result.") var text = false
     @Option(help: "Seconds of audio between partial updates.") var update: Double = 0.32
     @Option(help: "Seconds of silence that end a segment (endpoint).") var endpoint: Double = 0.5
+    @Option(help: "CTC weight λ of the joint CTC/attention search that finalizes each segment, when the model has a CTC head (0 = attention only).")
+    var ctcWeight: Float = 0.3
+    @OptionGroup var languageModel: LanguageModelOptions
 
     func validate() throws {
         if beam < 1 { throw ValidationError("--beam must be at least 1") }
         if update <= 0 || endpoint <= 0 { throw ValidationError("--update and --endpoint must be positive") }
+        if !(0...1).contains(ctcWeight) { throw ValidationError("--ctc-weight must be in 0...1, got \(ctcWeight)") }
     }
 
     func run() throws {
-        let model = try modelOptions.load()
+        let directory = try modelOptions.resolvedPath()
+        let model = try ModelDirectory.load(directory)
         var vad = EnergyVAD.Options()
         vad.minSilence = endpoint
         var options = BeamOptions(beam: beam)
         options.lengthPenalty = 1
+        options.ctcWeight = ctcWeight
+        options = try languageModel.apply(to: options, model: model, modelDirectory: directory)
         let session = try StreamingSession(model: model, options: options, vad: vad)
         session.updateInterval = update
         installInterruptHandler()

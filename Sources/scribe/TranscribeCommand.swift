@@ -44,8 +44,9 @@ struct TranscribeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try modelOptions.load()
-        var long = LongFormTranscriber(transcriber: Transcriber(model: model, beam: search.beam > 1 ? search.beamOptions : nil))
+        let directory = try modelOptions.resolvedPath()
+        let model = try ModelDirectory.load(directory)
+        var long = LongFormTranscriber(transcriber: Transcriber(model: model, beam: try search.beamOptions(model: model, modelDirectory: directory)))
         long.threads = threads
         if threads > 1 { Threading.configure(threads: 1) }
         if let outputDir { try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true) }
@@ -96,11 +97,21 @@ struct SearchOptions: ParsableArguments {
     var maxLengthRatio: Float = 1.5
     @Option(help: "Number of hypotheses to output (JSON formats).")
     var nBest: Int = 1
+    @Option(help: "CTC weight λ of joint CTC/attention beam search, when the model has a CTC head (0 = attention only).")
+    var ctcWeight: Float = 0.3
+    @OptionGroup var languageModel: LanguageModelOptions
 
     func validate() throws {
         if beam < 1 { throw ValidationError("--beam must be at least 1, got \(beam)") }
         if nBest < 1 || nBest > beam { throw ValidationError("--n-best must be in 1...beam (\(beam)), got \(nBest)") }
         if maxLengthRatio <= 0 { throw ValidationError("--max-length-ratio must be positive") }
+        if !(0...1).contains(ctcWeight) { throw ValidationError("--ctc-weight must be in 0...1, got \(ctcWeight)") }
+    }
+
+    /// The search for `model` (loaded from `modelDirectory`): nil for greedy (--beam 1), else the beam options with
+    /// the language model.
+    func beamOptions(model: SpeechRecognizer, modelDirectory: String) throws -> BeamOptions? {
+        beam > 1 ? try languageModel.apply(to: beamOptions, model: model, modelDirectory: modelDirectory) : nil
     }
 
     var beamOptions: BeamOptions {
@@ -111,6 +122,7 @@ struct SearchOptions: ParsableArguments {
         o.eosThreshold = eosThreshold
         o.maxLengthRatio = maxLengthRatio
         o.nBest = nBest
+        o.ctcWeight = ctcWeight
         return o
     }
 }
