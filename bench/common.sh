@@ -10,7 +10,9 @@ if [[ -z "${OPENBLAS_CORETYPE:-}" ]]; then
 fi
 
 # Release build of scribe, in its own scratch folder so it never fights the debug test build.
+# SCRIBE=path/to/scribe uses that binary instead (e.g. while a training runs from .build-release).
 scribe_release() {
+  if [[ -n ${SCRIBE:-} ]]; then return; fi
   (cd "$repo" && swift build -c release --product scribe --scratch-path .build-release >&2)
   SCRIBE="$repo/.build-release/release/scribe"
 }

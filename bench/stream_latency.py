@@ -3,8 +3,9 @@
 when each JSON event arrives. For every word of each final result (times from the model's own word timestamps), the
 delay is the arrival time of the first partial (or final) that contained it, minus the word's end in the audio.
 Also: the delay from end of input to the last final, and the share of partial words that a later partial or the
-final changed (revision rate). Usage: stream_latency.py SCRIBE MODEL WAV [WAV ...]  → one JSON line."""
-import json, statistics, subprocess, sys, threading, time, wave
+final changed (revision rate). Usage: stream_latency.py SCRIBE MODEL WAV [WAV ...]  → one JSON line.
+$SCRIBE_STREAM_ARGS adds options to `scribe stream` (e.g. "--update 0.08")."""
+import json, os, statistics, subprocess, sys, threading, time, wave
 
 scribe, model, wavs = sys.argv[1], sys.argv[2], sys.argv[3:]
 delays, end_delays, revised, partial_words = [], [], 0, 0
@@ -12,7 +13,7 @@ for path in wavs:
     w = wave.open(path)
     assert w.getframerate() == 16000 and w.getnchannels() == 1 and w.getsampwidth() == 2, f"{path}: need 16 kHz mono s16"
     pcm = w.readframes(w.getnframes())
-    proc = subprocess.Popen([scribe, "stream", "--model", model], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+    proc = subprocess.Popen([scribe, "stream", "--model", model] + os.environ.get("SCRIBE_STREAM_ARGS", "").split(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
     events = []
     def reader():
         for line in proc.stdout:

@@ -7,6 +7,7 @@ import Audio
 import Features
 import Foundation
 import Model
+import NN
 import Tensor
 
 /// What the session reports.
@@ -39,21 +40,33 @@ public final class StreamingSession {
     /// Audio kept before speech when the pipeline restarts during silence.
     public var leadIn: Double = 0.3
 
-    public init(model: SpeechRecognizer, options: BeamOptions, vad: EnergyVAD.Options = EnergyVAD.Options()) throws {
+    /// The encoder's chunk and look-ahead (the model's own unless overridden at init).
+    public let chunk: ChunkSpec?
+    /// Frames before the block edge that the blockwise search's attention peak must stay clear of.
+    public let margin: Int
+
+    /// - Parameters:
+    ///   - chunk: overrides the model's streaming chunk and look-ahead (smaller: lower latency, usually less
+    ///     accurate than what the model was trained with).
+    ///   - margin: the blockwise search's margin in encoder frames.
+    public init(model: SpeechRecognizer, options: BeamOptions, vad: EnergyVAD.Options = EnergyVAD.Options(),
+                chunk: ChunkSpec? = nil, margin: Int = 2) throws {
         self.model = model
         self.options = options
+        self.chunk = chunk ?? model.config.encoder.streaming
+        self.margin = margin
         vadOptions = vad
         self.vad = EnergyVAD(options: vad)
         extractor = try LogMelExtractor(config: model.config.features)
-        search = BlockwiseBeamSearch(model: model, options: options)
-        listener = Self.makeListener(model)
+        search = BlockwiseBeamSearch(model: model, options: options, margin: margin)
+        listener = Self.makeListener(model, chunk: self.chunk)
         running = FeatureStats(dim: model.config.features.nMels)
     }
 
-    static func makeListener(_ model: SpeechRecognizer) -> ListenerStream? {
+    static func makeListener(_ model: SpeechRecognizer, chunk: ChunkSpec?) -> ListenerStream? {
         let c = model.config
         guard c.subsampling.kind != .pyramid else { return nil }
-        if let spec = c.encoder.streaming { return ListenerStream(listener: model.listener, spec: spec) }
+        if let spec = chunk { return ListenerStream(listener: model.listener, spec: spec) }
         return c.encoder.kind == .blstm && !c.encoder.bidirectional ? ListenerStream(listener: model.listener, spec: nil) : nil
     }
 
@@ -127,7 +140,7 @@ public final class StreamingSession {
             guard features.count >= 4 * d else { return nil }
             let f = FeatureMatrix(frames: features.count / d, dim: d, data: features)
             let (x, l) = SpeechRecognizer.batch([f])
-            return Tensor.withoutGrad { model.encode(x, lengths: l, streaming: model.config.encoder.streaming).values }
+            return Tensor.withoutGrad { model.encode(x, lengths: l, streaming: chunk).values }
         }
         guard encoded.count >= e else { return nil }
         return Tensor(shape: [1, encoded.count / e, e], data: encoded)
@@ -154,7 +167,7 @@ public final class StreamingSession {
             let d = model.config.features.nMels
             let f = model.config.normalization.apply(FeatureMatrix(frames: rawFeatures.count / d, dim: d, data: rawFeatures))
             let (x, l) = SpeechRecognizer.batch([f])
-            v = Tensor.withoutGrad { model.encode(x, lengths: l, streaming: model.config.encoder.streaming).values }
+            v = Tensor.withoutGrad { model.encode(x, lengths: l, streaming: chunk).values }
         }
         let hyp = search.finalize(values: v, restart: model.config.normalization.kind == .utterance)
         let text = model.vocabulary.decode(hyp.tokens)
@@ -166,8 +179,8 @@ public final class StreamingSession {
 
     private func reset() {
         extractor = try! LogMelExtractor(config: model.config.features)
-        listener = Self.makeListener(model)
-        search = BlockwiseBeamSearch(model: model, options: options)
+        listener = Self.makeListener(model, chunk: chunk)
+        search = BlockwiseBeamSearch(model: model, options: options, margin: margin)
         features = []; encoded = []; rawFeatures = []
         segmentStart = samplesSeen
         sinceUpdate = 0

@@ -6,6 +6,7 @@ import Decoding
 import Evaluation
 import Foundation
 import Model
+import NN
 import Tensor
 import Training
 
@@ -27,6 +28,7 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Score raw text (no normalization).") var raw = false
     @Flag(help: "Decode as `scribe stream` does: audio fed in 64 ms chunks through the streaming pipeline (blockwise beam search, endpointing); finals are joined.")
     var stream = false
+    @OptionGroup(title: "Streaming (with --stream)") var latency: StreamLatencyOptions
     @Option(help: "Decode on this many threads (one utterance each; BLAS runs single-threaded).") var threads: Int = 2
     @Option(help: "Evaluate only the first N utterances.") var limit: Int?
     @Option(help: "Also write per-utterance hypotheses as JSON Lines (id, ref, hyp) to this file.") var hypotheses: String?
@@ -44,6 +46,7 @@ struct EvalCommand: ParsableCommand {
         Threading.configure(threads: 1)
         let beamOptions = try search.beamOptions(model: model, modelDirectory: directory)
         let transcriber = Transcriber(model: model, beam: beamOptions)
+        let chunk = try latency.spec(for: model)
         // The streamed decode runs `scribe stream`'s search: its beam width, CTC weight and language model.
         var streamOptions = BeamOptions(beam: search.beam)
         streamOptions.ctcWeight = search.ctcWeight
@@ -59,7 +62,7 @@ struct EvalCommand: ParsableCommand {
                 let t0 = Date()
                 let outcome: Result<String, Error> = Result {
                     let samples = try AudioReader.load(e.audioPath)
-                    if stream { return try Self.streamed(samples, model: model, options: streamOptions) }
+                    if stream { return try Self.streamed(samples, model: model, options: streamOptions, chunk: chunk, margin: latency.margin) }
                     return try transcriber.transcribe(samples: samples).text
                 }
                 results.set(i, (outcome, seconds: Date().timeIntervalSince(t0)))
@@ -98,8 +101,8 @@ struct EvalCommand: ParsableCommand {
     }
 
     /// The text `scribe stream` would print (its finals joined) for these samples.
-    static func streamed(_ samples: [Float], model: SpeechRecognizer, options: BeamOptions) throws -> String {
-        let session = try StreamingSession(model: model, options: options)
+    static func streamed(_ samples: [Float], model: SpeechRecognizer, options: BeamOptions, chunk: ChunkSpec?, margin: Int) throws -> String {
+        let session = try StreamingSession(model: model, options: options, chunk: chunk, margin: margin)
         var finals = [String]()
         func collect(_ events: [StreamEvent]) {
             for case .final(let text, _, _, _) in events where !text.isEmpty { finals.append(text) }

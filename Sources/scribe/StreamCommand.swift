@@ -29,6 +29,7 @@ struct StreamCommand: ParsableCommand {
     @Option(help: "CTC weight λ of the joint CTC/attention search that finalizes each segment, when the model has a CTC head (0 = attention only).")
     var ctcWeight: Float = 0.3
     @OptionGroup var languageModel: LanguageModelOptions
+    @OptionGroup var latency: StreamLatencyOptions
 
     func validate() throws {
         if beam < 1 { throw ValidationError("--beam must be at least 1") }
@@ -45,7 +46,7 @@ struct StreamCommand: ParsableCommand {
         options.lengthPenalty = 1
         options.ctcWeight = ctcWeight
         options = try languageModel.apply(to: options, model: model, modelDirectory: directory)
-        let session = try StreamingSession(model: model, options: options, vad: vad)
+        let session = try StreamingSession(model: model, options: options, vad: vad, chunk: try latency.spec(for: model), margin: latency.margin)
         session.updateInterval = update
         installInterruptHandler()
         let reader = try AudioReader(path: "-", raw: audio.rawFormat(for: "-"), chunkFrames: 1024)

@@ -28,7 +28,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keep the raw features of the manifests' audio in this directory and reuse them on later runs (a restart then skips feature extraction).",
                                valueName: "dir")) var featureCache: String?
     @Option(name: .customLong("init"), help: ArgumentHelp(
-        "Start a new run from the weights of this model directory or checkpoint (same architecture; its normalization statistics are kept; the CTC weight may differ).",
+        "Start a new run from the weights of this model directory or checkpoint (same architecture; its normalization statistics are kept; the CTC weight and the streaming chunk may differ).",
         valueName: "model-dir")) var initFrom: String?
     @Flag(help: "Print a progress line per step on a terminal, or every 50 steps otherwise; --quiet: none.") var quiet = false
 
@@ -57,6 +57,9 @@ struct TrainCommand: ParsableCommand {
             var mine = cfg.model
             mine.normalization = m.config.normalization
             if mine.ctcWeight > 0 && m.config.ctcWeight > 0 { mine.ctcWeight = m.config.ctcWeight }  // the same head, another weight
+            if mine.encoder.streaming != nil && m.config.encoder.streaming != nil {
+                mine.encoder.streaming = m.config.encoder.streaming                                   // chunking holds no weights
+            }
             guard mine == m.config else {
                 throw ValidationError("--init \(initFrom): its architecture differs from the config's model; --init needs the same one")
             }

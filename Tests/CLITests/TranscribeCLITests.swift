@@ -85,6 +85,19 @@ final class TranscribeCLITests: XCTestCase {
         XCTAssertEqual(text.stdout, "right\n")
     }
 
+    func testStreamLatencyOptionsAreChecked() throws {
+        // The tiny model has no streaming chunk spec (it re-encodes the open segment): --chunk cannot apply.
+        let chunk = try CommandRunner.scribe(["stream", "--model", model, "--chunk", "4"], stdin: try pcm(clip("yes")), timeout: 30)
+        XCTAssertNotEqual(chunk.status, 0)
+        XCTAssertTrue(chunk.stderr.contains("no streaming chunk spec"), chunk.stderr)
+        let margin = try CommandRunner.scribe(["eval", "--model", model, "--manifest", "/dev/null", "--stream", "--margin", "-1"], timeout: 30)
+        XCTAssertNotEqual(margin.status, 0)
+        XCTAssertTrue(margin.stderr.contains("--margin"), margin.stderr)
+        let zero = try CommandRunner.scribe(["stream", "--model", model, "--chunk", "0"], stdin: Data(), timeout: 30)
+        XCTAssertNotEqual(zero.status, 0)
+        XCTAssertTrue(zero.stderr.contains("--chunk"), zero.stderr)
+    }
+
     func testStreamBadInput() throws {
         let closed = try CommandRunner.scribe(["stream", "--model", model], stdin: Data(), timeout: 30)
         XCTAssertEqual(closed.status, 0)

@@ -1,0 +1,29 @@
+// `--chunk`, `--lookahead`, `--margin`: the streaming encoder's chunking and the blockwise search's margin, shared
+// by `scribe stream` and `scribe eval --stream` so a latency setting's accuracy can be measured before it is used.
+import ArgumentParser
+import Model
+import NN
+
+struct StreamLatencyOptions: ParsableArguments {
+    @Option(help: "Encoder frames per streaming chunk (default: the model's; smaller lowers latency, usually at some accuracy).")
+    var chunk: Int?
+    @Option(help: "Look-ahead encoder frames per layer (default: the model's).")
+    var lookahead: Int?
+    @Option(help: "Encoder frames the blockwise search keeps its attention peak clear of the newest frame.")
+    var margin: Int = 2
+
+    func validate() throws {
+        if let chunk, chunk < 1 { throw ValidationError("--chunk must be at least 1, got \(chunk)") }
+        if let lookahead, lookahead < 0 { throw ValidationError("--lookahead must be at least 0, got \(lookahead)") }
+        if margin < 0 { throw ValidationError("--margin must be at least 0, got \(margin)") }
+    }
+
+    /// The chunk spec for `model`: its own, with --chunk / --lookahead applied.
+    func spec(for model: SpeechRecognizer) throws -> ChunkSpec? {
+        guard chunk != nil || lookahead != nil else { return model.config.encoder.streaming }
+        guard let own = model.config.encoder.streaming else {
+            throw ValidationError("--chunk/--lookahead: this model has no streaming chunk spec (encoder.streaming); it re-encodes the open segment instead")
+        }
+        return ChunkSpec(chunk: chunk ?? own.chunk, lookahead: lookahead ?? own.lookahead)
+    }
+}
