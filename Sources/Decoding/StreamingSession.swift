@@ -16,24 +16,36 @@ public enum StreamEvent: Sendable {
     case final(text: String, start: Double, end: Double, words: [WordTiming])
 }
 
+/// How a segment's final result is decoded.
+public enum FinalPass: String, Sendable, CaseIterable {
+    /// Two-pass: the whole segment again with the full-context encoder and the offline beam search (what
+    /// `scribe transcribe` gives for that audio); partials stay streaming.
+    case full
+    /// The blockwise search finishes over the streaming encoder's output.
+    case streaming
+}
+
 public final class StreamingSession {
     public let model: SpeechRecognizer
     public let options: BeamOptions
     /// Audio between partial updates, in seconds.
     public var updateInterval: Double = 0.32
+    /// How finals are decoded (set before the first samples).
+    public var finalPass: FinalPass = .full
     private let vadOptions: EnergyVAD.Options
 
     private var vad: EnergyVAD
     private var extractor: LogMelExtractor
     private var listener: ListenerStream?
     private var search: BlockwiseBeamSearch
-    private var features = [Float]()        // normalized feature rows of the open segment (re-encoding mode)
+    private var features = [Float]()        // normalized feature rows of the open segment (re-encoding mode, full final pass)
     private var rawFeatures = [Float]()     // unnormalized rows (utterance-normalized models renormalize at the end)
     private var encoded = [Float]()         // encoder rows of the open segment
     private var segmentStart = 0            // sample index where the open segment's pipeline started
     private var samplesSeen = 0
     private var sinceUpdate = 0
     private var lastPartial = ""
+    private var extendedFrames = 0          // encoder frames the blockwise search has seen
     private var running: FeatureStats
     private var sawSpeech = false
     private var recent = [Float]()          // the last `leadIn` seconds of audio
@@ -117,7 +129,8 @@ public final class StreamingSession {
         guard !rows.isEmpty else { return }
         if model.config.normalization.kind == .utterance { rawFeatures += rows }
         let normalized = normalize(rows)
-        if let listener { encoded += listener.accept(normalized) } else { features += normalized }
+        if let listener { encoded += listener.accept(normalized) }
+        if listener == nil || finalPass == .full { features += normalized }
     }
 
     /// Global statistics when the model has them; otherwise running statistics of the open segment.
@@ -147,7 +160,8 @@ public final class StreamingSession {
     }
 
     private func updatePartial() -> StreamEvent? {
-        guard let v = values() else { return nil }
+        guard let v = values(), v.shape[1] > extendedFrames else { return nil }   // nothing new from the encoder
+        extendedFrames = v.shape[1]
         search.extend(values: v)
         let text = model.vocabulary.decode(search.partial.tokens)
         guard text != lastPartial, !text.isEmpty else { return nil }
@@ -162,6 +176,15 @@ public final class StreamingSession {
         push(rows)
         if let listener { encoded += listener.finish() }
         guard sawSpeech, var v = values() else { return nil }
+        if finalPass == .full {
+            // Second pass: the segment as offline transcription sees it (full-context encoder, offline search).
+            let d = model.config.features.nMels
+            let f = model.config.normalization.kind == .utterance
+                ? model.config.normalization.apply(FeatureMatrix(frames: rawFeatures.count / d, dim: d, data: rawFeatures))
+                : FeatureMatrix(frames: features.count / d, dim: d, data: features)
+            let t = Transcriber(model: model, beam: options.beam > 1 ? options : nil).transcribe(features: f, duration: seconds - startSeconds)
+            return .final(text: t.text, start: startSeconds, end: seconds, words: t.words(model: model, offset: startSeconds))
+        }
         if model.config.normalization.kind == .utterance {
             // The final result uses the whole segment's statistics, as offline decoding does.
             let d = model.config.features.nMels
@@ -185,6 +208,7 @@ public final class StreamingSession {
         segmentStart = samplesSeen
         sinceUpdate = 0
         lastPartial = ""
+        extendedFrames = 0
         running = FeatureStats(dim: model.config.features.nMels)
         sawSpeech = vad.inSpeech
     }

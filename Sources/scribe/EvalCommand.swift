@@ -62,7 +62,7 @@ struct EvalCommand: ParsableCommand {
                 let t0 = Date()
                 let outcome: Result<String, Error> = Result {
                     let samples = try AudioReader.load(e.audioPath)
-                    if stream { return try Self.streamed(samples, model: model, options: streamOptions, chunk: chunk, margin: latency.margin) }
+                    if stream { return try Self.streamed(samples, model: model, options: streamOptions, chunk: chunk, margin: latency.margin, finalPass: latency.finalPass) }
                     return try transcriber.transcribe(samples: samples).text
                 }
                 results.set(i, (outcome, seconds: Date().timeIntervalSince(t0)))
@@ -101,8 +101,10 @@ struct EvalCommand: ParsableCommand {
     }
 
     /// The text `scribe stream` would print (its finals joined) for these samples.
-    static func streamed(_ samples: [Float], model: SpeechRecognizer, options: BeamOptions, chunk: ChunkSpec?, margin: Int) throws -> String {
+    static func streamed(_ samples: [Float], model: SpeechRecognizer, options: BeamOptions, chunk: ChunkSpec?, margin: Int,
+                         finalPass: FinalPass) throws -> String {
         let session = try StreamingSession(model: model, options: options, chunk: chunk, margin: margin)
+        session.finalPass = finalPass
         var finals = [String]()
         func collect(_ events: [StreamEvent]) {
             for case .final(let text, _, _, _) in events where !text.isEmpty { finals.append(text) }

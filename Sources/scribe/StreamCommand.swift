@@ -24,7 +24,7 @@ struct StreamCommand: ParsableCommand {
     @OptionGroup var audio: AudioInputOptions
     @Option(help: "Beam width of the blockwise beam search.") var beam: Int = 4
     @Flag(help: "Plain text: one line per final result.") var text = false
-    @Option(help: "Seconds of audio between partial updates.") var update: Double = 0.32
+    @Option(help: "Seconds of audio between partial updates (an update with no new encoder frames is skipped).") var update: Double = 0.08
     @Option(help: "Seconds of silence that end a segment (endpoint).") var endpoint: Double = 0.5
     @Option(help: "CTC weight λ of the joint CTC/attention search that finalizes each segment, when the model has a CTC head (0 = attention only).")
     var ctcWeight: Float = 0.3
@@ -48,6 +48,7 @@ struct StreamCommand: ParsableCommand {
         options = try languageModel.apply(to: options, model: model, modelDirectory: directory)
         let session = try StreamingSession(model: model, options: options, vad: vad, chunk: try latency.spec(for: model), margin: latency.margin)
         session.updateInterval = update
+        session.finalPass = latency.finalPass
         installInterruptHandler()
         let reader = try AudioReader(path: "-", raw: audio.rawFormat(for: "-"), chunkFrames: 1024)
         do {

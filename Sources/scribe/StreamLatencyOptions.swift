@@ -1,6 +1,8 @@
-// `--chunk`, `--lookahead`, `--margin`: the streaming encoder's chunking and the blockwise search's margin, shared
+// `--chunk`, `--lookahead`, `--margin`, `--final-pass`: the streaming encoder's chunking, the blockwise search's
+// margin and how finals are decoded, shared
 // by `scribe stream` and `scribe eval --stream` so a latency setting's accuracy can be measured before it is used.
 import ArgumentParser
+import Decoding
 import Model
 import NN
 
@@ -11,6 +13,8 @@ struct StreamLatencyOptions: ParsableArguments {
     var lookahead: Int?
     @Option(help: "Encoder frames the blockwise search keeps its attention peak clear of the newest frame.")
     var margin: Int = 2
+    @Option(help: "How a segment's final is decoded: full = again with the full-context encoder and the offline search (two-pass; finals as `scribe transcribe` gives them), streaming = the blockwise search finishes on the streaming encoder's output.")
+    var finalPass: FinalPass = .full
 
     func validate() throws {
         if let chunk, chunk < 1 { throw ValidationError("--chunk must be at least 1, got \(chunk)") }
@@ -27,3 +31,5 @@ struct StreamLatencyOptions: ParsableArguments {
         return ChunkSpec(chunk: chunk ?? own.chunk, lookahead: lookahead ?? own.lookahead)
     }
 }
+
+extension FinalPass: ExpressibleByArgument {}
