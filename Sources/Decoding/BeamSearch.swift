@@ -86,7 +86,6 @@ public struct BeamSearch {
         let maxLen = Int(Float(t) * o.maxLengthRatio) + o.maxLengthConstant
         let scorer = o.ctcWeight > 0 ? ctc : nil
         let lambda = scorer == nil ? 0 : min(o.ctcWeight, 1)
-        // Joint score of an attention log-prob and a CTC prefix score.
         let lm = o.lmWeight > 0 ? o.languageModel : nil
         let mu = lm == nil ? 0 : o.lmWeight
         // Joint score of an attention log-prob, a CTC prefix score and a language-model log-prob.
@@ -104,8 +103,8 @@ public struct BeamSearch {
         var finished = [Hypothesis]()
         for step in live[0].tokens.count..<max(maxLen, live[0].tokens.count + 1) {
             let (lp, att, next) = decoder.step(live.map { $0.tokens.last ?? Vocabulary.sos }, state)
-            // Candidates: (parent, token, attention logProb, joint score); the attention's top 2×beam tokens of
-            // each hypothesis (1.5×beam with CTC, as ESPnet's pre-beam) are scored by CTC.
+            // Candidates: (parent, token, attention logProb, LM log-prob, joint score); the attention's top 2×beam
+            // tokens of each hypothesis (1.5×beam with CTC, as ESPnet's pre-beam) are scored by CTC and the LM.
             var candidates = [(parent: Int, token: Int, logProb: Float, lm: Float, score: Float)]()
             for (i, h) in live.enumerated() {
                 let row = lp[(i * v)..<((i + 1) * v)]
@@ -146,9 +145,9 @@ public struct BeamSearch {
                                      ctc: h.ctc.flatMap { s in scorer?.extend(s, with: c.token) }, lm: c.lm))
                 parents.append(c.parent)
             }
-            // Stop when no live hypothesis can beat the best finished one: its score is bounded by its log-prob
-            // (which only falls, as does a CTC prefix score) at the longest length, or it is already 10 nats below
-            // the best ending.
+            // Stop when no live hypothesis can beat the best finished one: its score is bounded by its joint score
+            // (attention, CTC prefix and LM log-probs only fall) at the longest length, or it is already 10 nats
+            // below the best ending.
             finished.sort { $0.score > $1.score }
             if finished.count >= o.beam, let best = finished.first, let top = nextLive.first {
                 let bestRaw = finished.map(\.logProb).max()!
