@@ -113,8 +113,13 @@ public struct CTCPrefixScorer: Sendable {
                 t += 1
             }
             guard top > -.infinity else { return -.infinity }
+            // Terms more than 17 nats below the largest add less than 1e-7 of it: skipped (most frames, far from
+            // where the prefix can end).
             var total: Float = 0
-            for i in 0..<count { total += Foundation.exp(terms[i] - top) }
+            for i in 0..<count {
+                let d = terms[i] - top
+                if d > -17 { total += Foundation.exp(d) }
+            }
             return top + Foundation.log(total)
         }
     }
