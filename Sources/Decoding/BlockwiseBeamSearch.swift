@@ -59,10 +59,15 @@ public final class BlockwiseBeamSearch {
     }
 
     /// Extends the hypotheses over the frames seen so far (values [1, T, E]). Not final: EOS is not accepted.
+    /// With a CTC head and `options.ctcWeight` > 0, candidates are ranked jointly with their CTC prefix
+    /// probability over the frames seen so far, as the finishing search ranks them over the whole segment.
     public func extend(values: Tensor) {
         var st = bind(values)
         let v = model.vocabulary.count, t = frames
         let limit = Int(Float(t) * options.maxLengthRatio) + options.maxLengthConstant
+        let scorer = options.ctcWeight > 0 ? CTCPrefixScorer(model: model, logProbs: model.ctcLogProbs(values: values, length: t), frames: t) : nil
+        let lambda = min(options.ctcWeight, 1)
+        var ctcStates = live.map { h in scorer?.state(of: h.tokens) }
         while (live.first?.tokens.count ?? limit) < limit {
             let out = model.step(live.map { $0.tokens.last ?? Vocabulary.sos }, state: st)
             // The block ends when the best hypothesis wants EOS, looks past the edge, or repeats itself.
@@ -73,14 +78,30 @@ public final class BlockwiseBeamSearch {
             if best == Vocabulary.eos || peak >= t - margin || live[0].tokens.last == best && live[0].tokens.suffix(2).allSatisfy({ $0 == best }) {
                 break
             }
-            var candidates = [(parent: Int, token: Int, logProb: Float)]()
+            var candidates = [(parent: Int, token: Int, logProb: Float, score: Float)]()
             for i in live.indices {
                 let row = out.logProbs[(i * v)..<((i + 1) * v)]
-                for k in 2..<v { candidates.append((i, k, live[i].logProb + row[row.startIndex + k])) }
+                if let scorer, let state = ctcStates[i] {
+                    // The attention's top 1.5×beam tokens, ranked with their CTC prefix scores.
+                    let tokens = (2..<v).sorted { row[row.startIndex + $0] > row[row.startIndex + $1] }.prefix(max(options.beam * 3 / 2, 2))
+                    let ctc = scorer.prefixScores(state, tokens: Array(tokens))
+                    for (j, k) in tokens.enumerated() {
+                        let att = live[i].logProb + row[row.startIndex + k]
+                        candidates.append((i, k, att, (1 - lambda) * att + lambda * ctc[j]))
+                    }
+                } else {
+                    for k in 2..<v {
+                        let att = live[i].logProb + row[row.startIndex + k]
+                        candidates.append((i, k, att, att))
+                    }
+                }
             }
-            candidates.sort { $0.logProb > $1.logProb }
+            // Ties (all −∞ when a prefix outgrows the frames seen so far) fall back to the attention's order.
+            candidates.sort { $0.score != $1.score ? $0.score > $1.score : $0.logProb > $1.logProb }
             var next = [Live](), parents = [Int]()
+            var nextStates = [CTCPrefixScorer.State?]()
             for c in candidates.prefix(options.beam) {
+                nextStates.append(ctcStates[c.parent].flatMap { s in scorer?.extend(s, with: c.token) })
                 let h = live[c.parent]
                 let att = Array(out.attention[(c.parent * t)..<((c.parent + 1) * t)])
                 next.append(Live(tokens: h.tokens + [c.token], logProb: c.logProb, attention: h.attention + [att],
@@ -88,6 +109,7 @@ public final class BlockwiseBeamSearch {
                 parents.append(c.parent)
             }
             live = next
+            ctcStates = nextStates
             st = model.reorder(out.state, indices: parents)
         }
         state = st
