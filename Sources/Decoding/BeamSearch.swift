@@ -34,6 +34,15 @@ public struct BeamOptions: Sendable {
     public var lmWeight: Float = 0
 
     public init(beam: Int = 8) { self.beam = beam }
+
+    /// Candidates per hypothesis that CTC scores: the attention's top 1.5 × beam (ESPnet's pre-beam).
+    var ctcCandidates: Int { max(beam * 3 / 2, 2) }
+
+    /// (1 − λ) × attention log-prob + λ × CTC prefix score.
+    func jointScore(attention: Float, ctc: Float) -> Float {
+        let lambda = min(ctcWeight, 1)
+        return (1 - lambda) * attention + lambda * ctc
+    }
 }
 
 public struct BeamSearch {
@@ -85,12 +94,11 @@ public struct BeamSearch {
         let o = options, v = decoder.vocabularySize, t = decoder.frames
         let maxLen = Int(Float(t) * o.maxLengthRatio) + o.maxLengthConstant
         let scorer = o.ctcWeight > 0 ? ctc : nil
-        let lambda = scorer == nil ? 0 : min(o.ctcWeight, 1)
         let lm = o.lmWeight > 0 ? o.languageModel : nil
         let mu = lm == nil ? 0 : o.lmWeight
         // Joint score of an attention log-prob, a CTC prefix score and a language-model log-prob.
         func joint(_ att: Float, _ ctcScore: Float?, _ lmScore: Float = 0) -> Float {
-            (ctcScore.map { (1 - lambda) * att + lambda * $0 } ?? att) + mu * lmScore
+            (ctcScore.map { o.jointScore(attention: att, ctc: $0) } ?? att) + mu * lmScore
         }
         func lmLogProb(_ token: Int, _ history: [Int]) -> Float { lm?.logProb(token, after: history) ?? 0 }
         var live = prefixes.map { p -> Live in
@@ -110,7 +118,7 @@ public struct BeamSearch {
                 let row = lp[(i * v)..<((i + 1) * v)]
                 var order = Array(2..<v)
                 order.sort { row[row.startIndex + $0] > row[row.startIndex + $1] }
-                let tokens = Array(order.prefix(scorer == nil ? 2 * o.beam : max(o.beam * 3 / 2, 2)))
+                let tokens = Array(order.prefix(scorer == nil ? 2 * o.beam : o.ctcCandidates))
                 let ctcScores: [Float]? = h.ctc.flatMap { s in scorer?.prefixScores(s, tokens: tokens) }
                 for (j, k) in tokens.enumerated() {
                     let att = h.logProb + row[row.startIndex + k]

@@ -58,6 +58,13 @@ public final class BlockwiseBeamSearch {
         return fresh
     }
 
+    /// The CTC prefix scorer over encoder output `values` [1, T, E] when joint scoring is on and the model has a head.
+    private func ctcScorer(_ values: Tensor) -> CTCPrefixScorer? {
+        guard options.ctcWeight > 0 else { return nil }
+        let t = values.shape[1]
+        return CTCPrefixScorer(model: model, logProbs: model.ctcLogProbs(values: values, length: t), frames: t)
+    }
+
     /// Extends the hypotheses over the frames seen so far (values [1, T, E]). Not final: EOS is not accepted.
     /// With a CTC head and `options.ctcWeight` > 0, candidates are ranked jointly with their CTC prefix
     /// probability over the frames seen so far, as the finishing search ranks them over the whole segment.
@@ -65,8 +72,7 @@ public final class BlockwiseBeamSearch {
         var st = bind(values)
         let v = model.vocabulary.count, t = frames
         let limit = Int(Float(t) * options.maxLengthRatio) + options.maxLengthConstant
-        let scorer = options.ctcWeight > 0 ? CTCPrefixScorer(model: model, logProbs: model.ctcLogProbs(values: values, length: t), frames: t) : nil
-        let lambda = min(options.ctcWeight, 1)
+        let scorer = ctcScorer(values)
         var ctcStates = live.map { h in scorer?.state(of: h.tokens) }
         while (live.first?.tokens.count ?? limit) < limit {
             let out = model.step(live.map { $0.tokens.last ?? Vocabulary.sos }, state: st)
@@ -83,11 +89,11 @@ public final class BlockwiseBeamSearch {
                 let row = out.logProbs[(i * v)..<((i + 1) * v)]
                 if let scorer, let state = ctcStates[i] {
                     // The attention's top 1.5×beam tokens, ranked with their CTC prefix scores.
-                    let tokens = (2..<v).sorted { row[row.startIndex + $0] > row[row.startIndex + $1] }.prefix(max(options.beam * 3 / 2, 2))
+                    let tokens = (2..<v).sorted { row[row.startIndex + $0] > row[row.startIndex + $1] }.prefix(options.ctcCandidates)
                     let ctc = scorer.prefixScores(state, tokens: Array(tokens))
                     for (j, k) in tokens.enumerated() {
                         let att = live[i].logProb + row[row.startIndex + k]
-                        candidates.append((i, k, att, (1 - lambda) * att + lambda * ctc[j]))
+                        candidates.append((i, k, att, options.jointScore(attention: att, ctc: ctc[j])))
                     }
                 } else {
                     for k in 2..<v {
@@ -127,8 +133,7 @@ public final class BlockwiseBeamSearch {
         let st = bind(values)
         let decoder = ResumedDecoder(model: model, values: values, frames: frames, start: st)
         let search = BeamSearch(options: options)
-        let ctc = options.ctcWeight > 0 ? CTCPrefixScorer(model: model, logProbs: model.ctcLogProbs(values: values, length: frames), frames: frames) : nil
-        let results = search.decode(decoder, prefixes: live.map { ($0.tokens, $0.logProb, $0.attention, $0.probs) }, ctc: ctc)
+        let results = search.decode(decoder, prefixes: live.map { ($0.tokens, $0.logProb, $0.attention, $0.probs) }, ctc: ctcScorer(values))
         live = [Live(tokens: [], logProb: 0, attention: [], probs: [])]
         state = nil
         frames = 0

@@ -47,11 +47,9 @@ struct EvalCommand: ParsableCommand {
         let beamOptions = try search.beamOptions(model: model, modelDirectory: directory)
         let transcriber = Transcriber(model: model, beam: beamOptions)
         let chunk = try latency.spec(for: model)
-        // The streamed decode runs `scribe stream`'s search: its beam width, CTC weight and language model.
-        var streamOptions = BeamOptions(beam: search.beam)
-        streamOptions.ctcWeight = search.ctcWeight
-        streamOptions.languageModel = beamOptions?.languageModel
-        streamOptions.lmWeight = beamOptions?.lmWeight ?? 0
+        // With --stream, `scribe stream`'s search.
+        let streamOptions = stream ? try StreamCommand.searchOptions(beam: search.beam, ctcWeight: search.ctcWeight,
+                                                                     languageModel: search.languageModel, model: model, modelDirectory: directory) : nil
         let results = IndexedResults<(Result<String, Error>, seconds: Double)>(count: entries.count)
         let progress = ProgressLine(total: entries.count, label: "eval")
         let start = Date()
@@ -62,7 +60,7 @@ struct EvalCommand: ParsableCommand {
                 let t0 = Date()
                 let outcome: Result<String, Error> = Result {
                     let samples = try AudioReader.load(e.audioPath)
-                    if stream { return try Self.streamed(samples, model: model, options: streamOptions, chunk: chunk, margin: latency.margin, finalPass: latency.finalPass) }
+                    if let streamOptions { return try Self.streamed(samples, model: model, options: streamOptions, chunk: chunk, margin: latency.margin, finalPass: latency.finalPass) }
                     return try transcriber.transcribe(samples: samples).text
                 }
                 results.set(i, (outcome, seconds: Date().timeIntervalSince(t0)))

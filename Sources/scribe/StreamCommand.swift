@@ -37,15 +37,21 @@ struct StreamCommand: ParsableCommand {
         if !(0...1).contains(ctcWeight) { throw ValidationError("--ctc-weight must be in 0...1, got \(ctcWeight)") }
     }
 
+    /// The search `scribe stream` runs (also what `scribe eval --stream` runs): beam width, CTC weight and language
+    /// model; the other knobs at their defaults.
+    static func searchOptions(beam: Int, ctcWeight: Float, languageModel: LanguageModelOptions, model: SpeechRecognizer,
+                              modelDirectory: String) throws -> BeamOptions {
+        var options = BeamOptions(beam: beam)
+        options.ctcWeight = ctcWeight
+        return try languageModel.apply(to: options, model: model, modelDirectory: modelDirectory)
+    }
+
     func run() throws {
         let directory = try modelOptions.resolvedPath()
         let model = try ModelDirectory.load(directory)
         var vad = EnergyVAD.Options()
         vad.minSilence = endpoint
-        var options = BeamOptions(beam: beam)
-        options.lengthPenalty = 1
-        options.ctcWeight = ctcWeight
-        options = try languageModel.apply(to: options, model: model, modelDirectory: directory)
+        let options = try Self.searchOptions(beam: beam, ctcWeight: ctcWeight, languageModel: languageModel, model: model, modelDirectory: directory)
         let session = try StreamingSession(model: model, options: options, vad: vad, chunk: try latency.spec(for: model), margin: latency.margin)
         session.updateInterval = update
         session.finalPass = latency.finalPass
