@@ -9,6 +9,7 @@ import json, os, statistics, subprocess, sys, threading, time, wave
 
 scribe, model, wavs = sys.argv[1], sys.argv[2], sys.argv[3:]
 delays, end_delays, revised, partial_words = [], [], 0, 0
+first_in_final = 0                                                   # words whose first appearance was a final
 for path in wavs:
     w = wave.open(path)
     assert w.getframerate() == 16000 and w.getnchannels() == 1 and w.getsampwidth() == 2, f"{path}: need 16 kHz mono s16"
@@ -41,13 +42,17 @@ for path in wavs:
             revised += sum(1 for i, wd in enumerate(prev) if i < len(words) and words[i] != wd)
             last_partial[key] = words
         for i, wd in enumerate(words):
-            seen.setdefault((key, i, wd), at)
+            seen.setdefault((key, i, wd), (at, e["type"]))
     for _, e in events:
         if e["type"] != "final": continue
         for i, wd in enumerate(e["words"]):
             first = seen.get((e["start"], i, wd["word"]))
-            if first is not None: delays.append(first - (start + wd["end"]))
+            if first is not None:
+                delays.append(first[0] - (start + wd["end"]))
+                first_in_final += first[1] == "final"
 print(json.dumps({"files": len(wavs), "words": len(delays),
                   "median_word_delay_s": round(statistics.median(delays), 3) if delays else None,
                   "median_final_after_end_s": round(statistics.median(end_delays), 3) if end_delays else None,
-                  "partial_revision_rate": round(revised / partial_words, 3) if partial_words else None}))
+                  "partial_revision_rate": round(revised / partial_words, 3) if partial_words else None,
+                  "words_first_seen_in_final": round(first_in_final / len(delays), 3) if delays else None,
+                  "word_delay_quartiles_s": [round(q, 3) for q in statistics.quantiles(delays, n=4)] if len(delays) > 1 else None}))

@@ -82,7 +82,7 @@ public enum JSONConfig {
 extension ModelConfig {
     /// Optional fields of a model config, with the keys their objects may hold.
     public static let optionalKeys: [String: [String]] = [
-        "features.f_max": [], "encoder.streaming": ["chunk", "lookahead"],
+        "features.f_max": [], "encoder.streaming": ["chunk", "lookahead", "mode"],
         "normalization.mean": [], "normalization.std": [],
     ]
 

@@ -58,7 +58,8 @@ public final class Listener: Layer {
     }
 
     /// x [B, T, F] (normalized features), lengths → ([B, T', E], lengths'). `streaming` applies the
-    /// latency-controlled backward direction (defaults to the config's).
+    /// latency-controlled backward direction (defaults to the config's), per layer or with a shared look-ahead
+    /// (`ChunkSpec.mode`).
     public func callAsFunction(_ x: Tensor, lengths: [Int], streaming: ChunkSpec? = nil,
                                trainingRNG: UnsafeMutablePointer<RNG>? = nil) -> (Tensor, [Int]) {
         var h = x
@@ -75,6 +76,9 @@ public final class Listener: Layer {
                 return (transformer.forward(h, lengths: curLengths, chunk: chunk, rng: &r), curLengths)
             }
             return (transformer(h, lengths: curLengths, chunk: chunk), curLengths)
+        }
+        if let streaming, streaming.mode == .shared, config.subsampling.kind != .pyramid {
+            return (SharedLookaheadBiLSTM.encode(layers, h, lengths: curLengths, spec: streaming), curLengths)
         }
         for (i, layer) in layers.enumerated() {
             if config.subsampling.kind == .pyramid && i < config.subsampling.pyramidLevels {

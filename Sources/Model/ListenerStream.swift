@@ -12,6 +12,7 @@ public final class ListenerStream {
     public let spec: ChunkSpec?
     private let conv: ConvStream?
     private var layers: [LayerStream]
+    private let shared: SharedLookaheadStack?
     private let transformer: TransformerEncoder.Stream?
     /// Encoder frames emitted so far.
     public private(set) var emitted = 0
@@ -23,7 +24,13 @@ public final class ListenerStream {
         self.listener = listener
         self.spec = spec
         conv = listener.conv.map { ConvStream(conv: $0) }
-        layers = listener.layers.map { LayerStream(layer: $0, spec: spec) }
+        if let spec, spec.mode == .shared, listener.transformer == nil, !listener.layers.isEmpty {
+            shared = SharedLookaheadStack(layers: listener.layers, spec: spec)
+            layers = []
+        } else {
+            shared = nil
+            layers = listener.layers.map { LayerStream(layer: $0, spec: spec) }
+        }
         if let encoder = listener.transformer, let spec {
             transformer = TransformerEncoder.Stream(encoder: encoder, config: ChunkConfig(
                 chunkSize: spec.chunk, leftChunks: listener.config.encoder.leftChunks, lookAhead: spec.lookahead))
@@ -48,6 +55,11 @@ public final class ListenerStream {
             var out = [Float]()
             if input.count >= d, let y = transformer(Tensor(shape: [1, input.count / d, d], data: input)) { out += y.data }
             if final, let y = transformer.finish() { out += y.data }
+            emitted += out.count / listener.outputDim
+            return out
+        }
+        if let shared {
+            let out = final ? shared.finish(input) : shared.accept(input)
             emitted += out.count / listener.outputDim
             return out
         }

@@ -128,6 +128,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
             throw bad("encoder.heads", "d_model \(encoder.dModel) must be divisible by heads \(encoder.heads)")
         }
         if let s = encoder.streaming, s.chunk <= 0 || s.lookahead < 0 { throw bad("encoder.streaming", "chunk must be > 0 and lookahead >= 0") }
+        if let s = encoder.streaming, s.mode == .shared, encoder.kind != .blstm || subsampling.kind == .pyramid {
+            throw bad("encoder.streaming.mode", "shared look-ahead needs a BiLSTM encoder without pyramid subsampling")
+        }
         guard attention.dim > 0 else { throw bad("attention.dim", "must be positive") }
         if attention.kind == .multihead, encoderOutputDim % attention.heads != 0 {
             throw bad("attention.heads", "encoder output \(encoderOutputDim) must be divisible by heads \(attention.heads)")

@@ -7,10 +7,29 @@ import Tensor
 public struct ChunkSpec: Codable, Equatable, Sendable {
     public var chunk: Int
     public var lookahead: Int
-    public init(chunk: Int, lookahead: Int) {
+    /// How look-ahead frames pass between layers (`layered` when absent from a config).
+    public var mode: StreamLookahead
+    public init(chunk: Int, lookahead: Int, mode: StreamLookahead = .layered) {
         precondition(chunk > 0 && lookahead >= 0, "ChunkSpec: chunk \(chunk) must be > 0, lookahead \(lookahead) >= 0")
         self.chunk = chunk
         self.lookahead = lookahead
+        self.mode = mode
+    }
+
+    enum CodingKeys: String, CodingKey { case chunk, lookahead, mode }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        chunk = try c.decode(Int.self, forKey: .chunk)
+        lookahead = try c.decode(Int.self, forKey: .lookahead)
+        mode = try c.decodeIfPresent(StreamLookahead.self, forKey: .mode) ?? .layered
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(chunk, forKey: .chunk)
+        try c.encode(lookahead, forKey: .lookahead)
+        if mode != .layered { try c.encode(mode, forKey: .mode) }   // configs from before the mode existed stay as they were
     }
 }
 

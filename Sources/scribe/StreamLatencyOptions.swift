@@ -11,6 +11,8 @@ struct StreamLatencyOptions: ParsableArguments {
     var chunk: Int?
     @Option(help: "Look-ahead encoder frames per layer (default: the model's).")
     var lookahead: Int?
+    @Option(help: "How the look-ahead passes between BiLSTM encoder layers (default: the model's): layered = a chunk waits for the layer below's look-ahead (chunk + look-ahead + (layers − 1)·chunk frames of delay), shared = one look-ahead window for all layers (chunk + look-ahead frames). A model is only accurate in the mode it was trained in.")
+    var lookaheadMode: StreamLookahead?
     @Option(help: "Encoder frames the blockwise search keeps its attention peak clear of the newest frame.")
     var margin: Int = 2
     @Option(help: "How a segment's final is decoded: full = again with the full-context encoder and the offline search (two-pass; finals as `scribe transcribe` gives them), streaming = the blockwise search finishes on the streaming encoder's output.")
@@ -24,12 +26,16 @@ struct StreamLatencyOptions: ParsableArguments {
 
     /// The chunk spec for `model`: its own, with --chunk / --lookahead applied.
     func spec(for model: SpeechRecognizer) throws -> ChunkSpec? {
-        guard chunk != nil || lookahead != nil else { return model.config.encoder.streaming }
+        guard chunk != nil || lookahead != nil || lookaheadMode != nil else { return model.config.encoder.streaming }
         guard let own = model.config.encoder.streaming else {
-            throw ValidationError("--chunk/--lookahead: this model has no streaming chunk spec (encoder.streaming); it re-encodes the open segment instead")
+            throw ValidationError("--chunk/--lookahead/--lookahead-mode: this model has no streaming chunk spec (encoder.streaming); it re-encodes the open segment instead")
         }
-        return ChunkSpec(chunk: chunk ?? own.chunk, lookahead: lookahead ?? own.lookahead)
+        if lookaheadMode == .shared && model.config.encoder.kind != .blstm {
+            throw ValidationError("--lookahead-mode shared: only a BiLSTM encoder has it; this model's encoder is \(model.config.encoder.kind.rawValue)")
+        }
+        return ChunkSpec(chunk: chunk ?? own.chunk, lookahead: lookahead ?? own.lookahead, mode: lookaheadMode ?? own.mode)
     }
 }
 
 extension FinalPass: ExpressibleByArgument {}
+extension StreamLookahead: ExpressibleByArgument {}

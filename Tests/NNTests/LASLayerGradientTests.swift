@@ -26,6 +26,37 @@ final class LASLayerGradientTests: XCTestCase {
         assertGradients([("x", x)] + layer.namedParameters) { layer(x, lengths: [7, 5], chunks: ChunkSpec(chunk: 3, lookahead: 1)) }
     }
 
+    func testSharedLookaheadStack() {
+        var rng = RNG(seed: 7)
+        let layers = [BiLSTMLayer(input: 3, hidden: 3, rng: &rng), BiLSTMLayer(input: 6, hidden: 2, rng: &rng)]
+        let x = seededTensor([2, 8, 3], seed: 8)
+        let spec = ChunkSpec(chunk: 3, lookahead: 2, mode: .shared)
+        assertGradients([("x", x)] + layers[0].namedParameters + layers[1].namedParameters) {
+            SharedLookaheadBiLSTM.encode(layers, x, lengths: [8, 5], spec: spec)
+        }
+    }
+
+    /// Shared look-ahead: a chunk's outputs depend on its window only, through every layer; layered chunking lets
+    /// the second layer see past it.
+    func testSharedLookaheadSeesOnlyItsWindowThroughAllLayers() {
+        var rng = RNG(seed: 9)
+        let layers = (0..<3).map { i in BiLSTMLayer(input: i == 0 ? 2 : 6, hidden: 3, rng: &rng) }
+        let x = seededTensor([1, 12, 2], seed: 10)
+        let y = Tensor(shape: x.shape, data: x.data)
+        for i in (6 * 2)..<(12 * 2) { y.data[i] += 1 }                  // change frames 6...11
+        for mode in StreamLookahead.allCases {
+            let spec = ChunkSpec(chunk: 4, lookahead: 2, mode: mode)
+            func run(_ t: Tensor) -> Tensor {
+                Tensor.withoutGrad { mode == .shared ? SharedLookaheadBiLSTM.encode(layers, t, lengths: [12], spec: spec)
+                                                     : layers.reduce(t) { h, l in l(h, lengths: [12], chunks: spec) } }
+            }
+            let a = run(x).data, b = run(y).data
+            // Chunk 0 (frames 0...3, window to frame 5).
+            let same = Array(a[0..<(4 * 6)]) == Array(b[0..<(4 * 6)])
+            XCTAssertEqual(same, mode == .shared, "\(mode)")
+        }
+    }
+
     /// Chunked backward direction: frame t's output depends on frames up to the end of its chunk + look-ahead only.
     func testLatencyControlledBackwardSeesOnlyItsWindow() {
         var rng = RNG(seed: 5)

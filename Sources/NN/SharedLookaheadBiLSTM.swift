@@ -1,0 +1,56 @@
+// A stack of BiLSTM layers over chunks with one look-ahead window shared by all layers (`StreamLookahead.shared`),
+// for whole inputs with gradients (training, evaluation); `ListenerStream` computes the same thing incrementally.
+import Tensor
+
+public enum SharedLookaheadBiLSTM {
+    /// x [B, T, F], lengths → [B, T, E] (E = the last layer's output width).
+    ///
+    /// Chunk k covers frames [kC, kC + C); its window adds the look-ahead [kC + C, kC + C + R). Per layer:
+    /// - the forward direction runs over the whole sequence of chunk frames (exact, state carried across chunks);
+    /// - both directions run over each window [B·K, C + R, F] from zero states; the backward outputs of the chunk
+    ///   frames are kept, and the look-ahead frames' forward and backward outputs are their provisional encodings,
+    ///   the next layer's look-ahead input.
+    /// With R = 0 this is the layered chunked encoder (`BiLSTMLayer.callAsFunction(_:lengths:chunks:)`).
+    public static func encode(_ layers: [BiLSTMLayer], _ x: Tensor, lengths: [Int], spec: ChunkSpec) -> Tensor {
+        let (nb, nt) = (x.shape[0], x.shape[1])
+        let c = spec.chunk, r = spec.lookahead, w = c + r
+        guard r > 0 else { return layers.reduce(x) { h, layer in layer(h, lengths: lengths, chunks: spec) } }
+        let k = max((nt + c - 1) / c, 1)
+        var windowLengths = [Int]()
+        for b in 0..<nb { for ki in 0..<k { windowLengths.append(min(max(lengths[b] - ki * c, 0), w)) } }
+        // Rows kC + offset + j (j < count) of every chunk k, zero past the end: [B·K, count, F].
+        func gather(_ t: Tensor, offset: Int, count: Int) -> Tensor {
+            let nf = t.shape[2]
+            let padded = Tensor.concat([t, Tensor.zeros([nb, 1, nf])], axis: 1)                   // [B, T+1, F]
+            var index = [Int]()
+            index.reserveCapacity(nb * k * count)
+            for bi in 0..<nb {
+                for ki in 0..<k {
+                    for j in 0..<count {
+                        let tt = ki * c + offset + j
+                        index.append(bi * (nt + 1) + (tt < nt ? tt : nt))
+                    }
+                }
+            }
+            return padded.reshaped([nb * (nt + 1), nf]).indexSelect(index, axis: 0).reshaped([nb * k, count, nf])
+        }
+        var real = x                                        // [B, T, F]: the chunk frames' outputs so far
+        var ahead = gather(x, offset: c, count: r)          // [B·K, R, F]: each window's look-ahead inputs
+        for layer in layers {
+            let forward = layer.forward(real, lengths: lengths).output                              // [B, T, H]
+            let window = Tensor.concat([gather(real, offset: 0, count: c), ahead], axis: 1)         // [B·K, W, F]
+            let windowForward = layer.forward(window, lengths: windowLengths).output                // [B·K, W, H]
+            guard let backward = layer.backward else {
+                real = forward
+                ahead = windowForward.slice(axis: 1, c..<w)
+                continue
+            }
+            let windowBackward = backward(window, lengths: windowLengths, reverse: true).output     // [B·K, W, H]
+            var chunkBackward = windowBackward.slice(axis: 1, 0..<c).reshaped([nb, k * c, layer.forward.hidden])
+            if k * c != nt { chunkBackward = chunkBackward.slice(axis: 1, 0..<nt) }
+            real = Tensor.concat([forward, chunkBackward], axis: 2)                                 // [B, T, 2H]
+            ahead = Tensor.concat([windowForward.slice(axis: 1, c..<w), windowBackward.slice(axis: 1, c..<w)], axis: 2)
+        }
+        return real
+    }
+}
