@@ -87,8 +87,19 @@ public struct ModelSummary {
             out.append("encoder: \(c.encoder.kind.rawValue), \(c.encoder.layers) layers × \(c.encoder.hidden) units\(c.encoder.bidirectional ? " per direction" : "")")
         }
         if let s = c.encoder.streaming {
-            out.append(String(format: "streaming: chunk %d frames (%.0f ms), look-ahead %d frames (%.0f ms) per layer" + (c.encoder.kind == .transformer ? ", %d chunks of left context" : ""),
-                              s.chunk, 1000 * Double(s.chunk) / c.encoderFrameRate, s.lookahead, 1000 * Double(s.lookahead) / c.encoderFrameRate, c.encoder.leftChunks))
+            let ms = { (frames: Int) in 1000 * Double(frames) / c.encoderFrameRate }
+            if c.encoder.kind == .transformer {
+                out.append(String(format: "streaming: chunk %d frames (%.0f ms), look-ahead %d frames (%.0f ms) per layer, %d chunks of left context",
+                                  s.chunk, ms(s.chunk), s.lookahead, ms(s.lookahead), c.encoder.leftChunks))
+            } else if c.encoder.bidirectional {
+                // The newest input frame a chunk's first frame waits for (see StreamLookahead).
+                let wait = s.chunk + s.lookahead + (s.mode == .layered ? (c.encoder.layers - 1) * s.chunk : 0)
+                let mode = s.mode == .layered ? "per layer (layered)" : "shared by all layers"
+                out.append(String(format: "streaming: chunk %d frames (%.0f ms), look-ahead %d frames (%.0f ms) ", s.chunk, ms(s.chunk), s.lookahead, ms(s.lookahead))
+                           + mode + String(format: "; a chunk is encoded %.0f ms after it starts", ms(wait)))
+            } else {
+                out.append(String(format: "streaming: unidirectional, chunk %d frames (%.0f ms)", s.chunk, ms(s.chunk)))
+            }
         } else {
             out.append("streaming: off (offline encoder)")
         }

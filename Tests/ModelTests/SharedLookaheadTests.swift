@@ -90,8 +90,14 @@ final class SharedLookaheadTests: XCTestCase {
         let data = try JSONConfig.encoder().encode(c)
         let back = try JSONConfig.decode(ModelConfig.self, from: data, defaults: ModelConfig(), optionalKeys: ModelConfig.optionalKeys, path: "t")
         XCTAssertEqual(back.encoder.streaming, c.encoder.streaming)
+        // `scribe info` states the mode and what it costs in latency (3 layers × chunk 4 at 25 frames/s).
+        c.encoder.layers = 3
+        XCTAssertTrue(ModelSummary(model: SpeechRecognizer(config: c)).lines().contains { $0.contains("shared by all layers; a chunk is encoded 240 ms") })
+        c.encoder.streaming?.mode = .layered
+        XCTAssertTrue(ModelSummary(model: SpeechRecognizer(config: c)).lines().contains { $0.contains("per layer (layered); a chunk is encoded 560 ms") })
         let old = try JSONDecoder().decode(ChunkSpec.self, from: Data(#"{"chunk": 4, "lookahead": 2}"#.utf8))
         XCTAssertEqual(old.mode, .layered)
+        c.encoder.streaming?.mode = .shared
         c.encoder.kind = .transformer
         XCTAssertThrowsError(try c.validate(path: "t", requireStatistics: false)) { error in
             XCTAssertTrue("\(error)".contains("encoder.streaming.mode"), "\(error)")
