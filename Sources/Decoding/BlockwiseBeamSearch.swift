@@ -2,7 +2,9 @@
 // hypotheses are extended only while the attention stays inside the frames seen so far (its peak at least
 // `margin` frames before the block edge); an EOS or a repeated token ends the block's extension instead of
 // the hypothesis; the search resumes when the next block arrives, and is finalized like an offline beam search
-// at an endpoint or at the end of input.
+// at an endpoint or at the end of input. With a CTC head, an EOS ends the block only when the CTC head agrees
+// that the best prefix explains the frames seen so far: a decoder trained on single sentences wants EOS after
+// every sentence, and without this check the partials of a segment holding several sentences would stop there.
 import Foundation
 import Model
 import Tensor
@@ -12,6 +14,10 @@ public final class BlockwiseBeamSearch {
     public let options: BeamOptions
     /// Frames before the block edge that the attention peak must stay clear of.
     public let margin: Int
+    /// With a CTC head, an EOS from the attention decoder ends a block only when log P(the CTC output is exactly
+    /// the best prefix) is within this many nats of its prefix score log ψ; otherwise the CTC head hears more
+    /// speech and the best non-EOS tokens extend the hypotheses.
+    public var ctcEndMargin: Float = 5
 
     struct Live {
         var tokens: [Int]
@@ -81,7 +87,11 @@ public final class BlockwiseBeamSearch {
             let best = (1..<v).max { row0[$0] < row0[$1] }!
             let att0 = out.attention[0..<t]
             let peak = att0.indices.max { att0[$0] < att0[$1] }! - att0.startIndex
-            if best == Vocabulary.eos || peak >= t - margin || live[0].tokens.last == best && live[0].tokens.suffix(2).allSatisfy({ $0 == best }) {
+            let eosEnds = best == Vocabulary.eos && {
+                guard let scorer, let s = ctcStates[0] else { return true }
+                return scorer.endScore(s) >= s.score - ctcEndMargin
+            }()
+            if eosEnds || peak >= t - margin || live[0].tokens.last == best && live[0].tokens.suffix(2).allSatisfy({ $0 == best }) {
                 break
             }
             var candidates = [(parent: Int, token: Int, logProb: Float, score: Float)]()
