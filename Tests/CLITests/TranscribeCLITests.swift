@@ -96,6 +96,12 @@ final class TranscribeCLITests: XCTestCase {
         let zero = try CommandRunner.scribe(["stream", "--model", model, "--chunk", "0"], stdin: Data(), timeout: 30)
         XCTAssertNotEqual(zero.status, 0)
         XCTAssertTrue(zero.stderr.contains("--chunk"), zero.stderr)
+        let mode = try CommandRunner.scribe(["stream", "--model", model, "--lookahead-mode", "sideways"], stdin: Data(), timeout: 30)
+        XCTAssertNotEqual(mode.status, 0)
+        XCTAssertTrue(mode.stderr.contains("layered") && mode.stderr.contains("shared"), mode.stderr)
+        let noSpec = try CommandRunner.scribe(["stream", "--model", model, "--lookahead-mode", "shared"], stdin: try pcm(clip("yes")), timeout: 30)
+        XCTAssertNotEqual(noSpec.status, 0)
+        XCTAssertTrue(noSpec.stderr.contains("--lookahead-mode"), noSpec.stderr)
     }
 
     func testStreamBadInput() throws {
