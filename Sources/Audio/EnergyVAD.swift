@@ -53,6 +53,9 @@ public final class EnergyVAD {
     }
     /// Segments closed so far, including loud stretches rejected as noise (a stream resets at each).
     public private(set) var endpoints = 0
+    /// Where the segment that the last `accept` cut for length (no pause within `maxSegment`) ended, in samples;
+    /// speech goes on from there in a new open segment. nil when that call cut nothing.
+    public private(set) var lastCut: Int?
 
     public init(options: Options = Options()) { self.options = options }
 
@@ -60,6 +63,7 @@ public final class EnergyVAD {
     @discardableResult
     public func accept(_ samples: [Float]) -> [SpeechSegment] {
         pending += samples
+        lastCut = nil
         let f = options.frame
         var closed = [SpeechSegment]()
         var offset = 0
@@ -124,6 +128,7 @@ public final class EnergyVAD {
             for i in from...index where frameDB[i - frameBase] < quiet { quiet = frameDB[i - frameBase]; cut = i }
             let s = SpeechSegment(start: max(0, start * options.frame - Int(options.padding * Double(options.sampleRate))), end: cut * options.frame)
             speechStart = cut
+            lastCut = s.end
             return s
         }
         return nil

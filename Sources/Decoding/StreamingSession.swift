@@ -49,6 +49,7 @@ public final class StreamingSession {
     private var running: FeatureStats
     private var sawSpeech = false
     private var recent = [Float]()          // the last `leadIn` seconds of audio
+    private var history = [Float]()         // the last cutWindow + 1 seconds (where a length cut can fall)
     /// Audio kept before speech when the pipeline restarts during silence.
     public var leadIn: Double = 0.3
 
@@ -93,6 +94,9 @@ public final class StreamingSession {
         if vad.inSpeech { sawSpeech = true }
         recent += samples
         if recent.count > Int(leadIn * 16_000) { recent.removeFirst(recent.count - Int(leadIn * 16_000)) }
+        history += samples
+        let historyLimit = Int((vadOptions.cutWindow + 1) * 16_000)
+        if history.count > 2 * historyLimit { history.removeFirst(history.count - historyLimit) }
         var rows = [Float]()
         extractor.accept(samples, into: &rows)
         push(rows)
@@ -107,7 +111,17 @@ public final class StreamingSession {
             push(leadRows)
             return events
         }
-        if closed {
+        if closed, let cut = vad.lastCut, cut > segmentStart, samplesSeen - cut <= history.count {
+            // A segment cut for length at its quietest frame: finish it there, and start the next one with the
+            // audio after the cut (rather than splitting wherever the stream happened to be, often mid-word).
+            let tail = Array(history.suffix(samplesSeen - cut))
+            if let e = try endSegment(final: false, at: cut) { events.append(e) }
+            segmentStart = cut
+            var tailRows = [Float]()
+            extractor.accept(tail, into: &tailRows)
+            push(tailRows)
+            sawSpeech = true
+        } else if closed {
             if let e = try endSegment(final: false) { events.append(e) }
         } else if sawSpeech && Double(sinceUpdate) >= updateInterval * 16_000 {
             sinceUpdate = 0
@@ -169,12 +183,24 @@ public final class StreamingSession {
         return .partial(text: text, start: startSeconds)
     }
 
-    private func endSegment(final: Bool) throws -> StreamEvent? {
+    /// Finishes the open segment, at sample `cut` (< samplesSeen) when given: the features and encoder frames
+    /// after it are dropped (the caller feeds that audio to the next segment).
+    private func endSegment(final: Bool, at cut: Int? = nil) throws -> StreamEvent? {
         defer { reset() }
         var rows = [Float]()
         extractor.finish(into: &rows)
         push(rows)
         if let listener { encoded += listener.finish() }
+        let endSample = cut ?? samplesSeen
+        let seconds = Double(endSample) / 16_000
+        if cut != nil {
+            let d = model.config.features.nMels, keep = max(1, (endSample - segmentStart) / model.config.features.hopLength)
+            if features.count > keep * d { features.removeLast(features.count - keep * d) }
+            if rawFeatures.count > keep * d { rawFeatures.removeLast(rawFeatures.count - keep * d) }
+            let e = model.config.encoderOutputDim
+            let keepEncoded = max(1, Int((Double(keep) * model.config.encoderFrameRate / model.config.features.framesPerSecond).rounded(.up)))
+            if encoded.count > keepEncoded * e { encoded.removeLast(encoded.count - keepEncoded * e) }
+        }
         guard sawSpeech, var v = values() else { return nil }
         if finalPass == .full {
             // Second pass: the segment as offline transcription sees it (full-context encoder, offline search).
