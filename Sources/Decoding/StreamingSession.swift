@@ -48,8 +48,7 @@ public final class StreamingSession {
     private var extendedFrames = 0          // encoder frames the blockwise search has seen
     private var running: FeatureStats
     private var sawSpeech = false
-    private var recent = [Float]()          // the last `leadIn` seconds of audio
-    private var history = [Float]()         // the last cutWindow + 1 seconds (where a length cut can fall)
+    private var history = [Float]()         // recent audio: the lead-in, or where a length cut can fall
     /// Audio kept before speech when the pipeline restarts during silence.
     public var leadIn: Double = 0.3
 
@@ -92,10 +91,8 @@ public final class StreamingSession {
         vad.accept(samples)
         let closed = vad.endpoints > endpointsBefore
         if vad.inSpeech { sawSpeech = true }
-        recent += samples
-        if recent.count > Int(leadIn * 16_000) { recent.removeFirst(recent.count - Int(leadIn * 16_000)) }
         history += samples
-        let historyLimit = Int((vadOptions.cutWindow + 1) * 16_000)
+        let historyLimit = Int(max(vadOptions.cutWindow + 1, leadIn) * 16_000)
         if history.count > 2 * historyLimit { history.removeFirst(history.count - historyLimit) }
         var rows = [Float]()
         extractor.accept(samples, into: &rows)
@@ -103,7 +100,7 @@ public final class StreamingSession {
         if !sawSpeech && samplesSeen - segmentStart > 16_000 {
             // Only silence so far: restart the pipeline on the last lead-in of audio, so segments begin near
             // their speech (as offline VAD segments do) and memory stays bounded.
-            let keep = recent
+            let keep = Array(history.suffix(Int(leadIn * 16_000)))
             reset()
             segmentStart = samplesSeen - keep.count
             var leadRows = [Float]()

@@ -193,14 +193,22 @@ final class LayerStream {
             let x = Tensor(shape: [1, w, f], data: Array(pendingInput[0..<(w * f)]))
             let b = backward(x, lengths: [w], reverse: true).output.data                 // [w, H]
             let k = end - base
-            for t in 0..<k {
-                out += pendingForward[(t * hidden)..<((t + 1) * hidden)]
-                out += b[(t * hidden)..<((t + 1) * hidden)]
-            }
+            out += concatFrames(pendingForward, b, frames: k, width: hidden)
             pendingForward.removeFirst(k * hidden)
             pendingInput.removeFirst(k * f)
             base = end
         }
         return out
     }
+}
+
+/// Frames [0, n) of two [≥ n, width] row-major outputs side by side: [n, 2·width] (forward ‖ backward).
+func concatFrames(_ a: [Float], _ b: [Float], frames n: Int, width: Int) -> [Float] {
+    var y = [Float]()
+    y.reserveCapacity(n * 2 * width)
+    for t in 0..<n {
+        y += a[(t * width)..<((t + 1) * width)]
+        y += b[(t * width)..<((t + 1) * width)]
+    }
+    return y
 }

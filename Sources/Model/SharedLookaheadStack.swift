@@ -45,14 +45,8 @@ final class SharedLookaheadStack {
                 }
                 guard let backward = layer.backward else { x = forward; dim = layer.forward.hidden; continue }
                 let b = backward(Tensor(shape: [1, w, dim], data: x), lengths: [w], reverse: true).output.data  // [w, H]
-                let hidden = layer.forward.hidden
-                var y = [Float]()
-                y.reserveCapacity(w * 2 * hidden)
-                for t in 0..<w {
-                    y += forward[(t * hidden)..<((t + 1) * hidden)]
-                    y += b[(t * hidden)..<((t + 1) * hidden)]
-                }
-                x = y; dim = 2 * hidden
+                x = concatFrames(forward, b, frames: w, width: layer.forward.hidden)
+                dim = 2 * layer.forward.hidden
             }
             out += x[0..<(k * dim)]
             pending.removeFirst(k * f)

@@ -63,27 +63,40 @@ public final class BiLSTMLayer: Layer {
     /// Backward direction over windows [kC, kC + C + R) of every chunk k, batched as [B·K, C+R, F];
     /// each window starts from a zero state and only its first C outputs are kept.
     static func chunkedBackward(_ dir: LSTMDirection, _ x: Tensor, lengths: [Int], spec: ChunkSpec) -> Tensor {
-        let (nb, nt, nf) = (x.shape[0], x.shape[1], x.shape[2])
+        let (nb, nt) = (x.shape[0], x.shape[1])
         let c = spec.chunk, w = spec.chunk + spec.lookahead
-        let k = max((nt + c - 1) / c, 1)
-        // Gather windows from x with a zero frame appended (index nt) for positions past the end.
-        let padded = Tensor.concat([x, Tensor.zeros([nb, 1, nf])], axis: 1)       // [B, T+1, F]
-        var index = [Int]()
-        index.reserveCapacity(nb * k * w)
-        var windowLengths = [Int]()
-        for bi in 0..<nb {
-            for ki in 0..<k {
-                for j in 0..<w {
-                    let t = ki * c + j
-                    index.append(bi * (nt + 1) + (t < nt ? t : nt))
-                }
-                windowLengths.append(min(max(lengths[bi] - ki * c, 0), w))
-            }
-        }
-        let windows = padded.reshaped([nb * (nt + 1), nf]).indexSelect(index, axis: 0).reshaped([nb * k, w, nf])
-        let out = dir(windows, lengths: windowLengths, reverse: true).output      // [B·K, W, H]
+        let k = chunkCount(frames: nt, chunk: c)
+        let windows = chunkRows(x, chunk: c, offset: 0, count: w)                                // [B·K, W, F]
+        let out = dir(windows, lengths: windowLengths(lengths, frames: nt, chunk: c, count: w), reverse: true).output  // [B·K, W, H]
         let h = dir.hidden
         let kept = out.slice(axis: 1, 0..<c).reshaped([nb, k * c, h])           // [B, K·C, H]
         return k * c == nt ? kept : kept.slice(axis: 1, 0..<nt)                 // [B, T, H]
+    }
+
+    /// Chunks of `chunk` frames covering `frames` (at least one).
+    static func chunkCount(frames: Int, chunk: Int) -> Int { max((frames + chunk - 1) / chunk, 1) }
+
+    /// Rows kC + offset + j (j < count) of every chunk k of x [B, T, F], zero past the end: [B·K, count, F].
+    static func chunkRows(_ x: Tensor, chunk c: Int, offset: Int, count: Int) -> Tensor {
+        let (nb, nt, nf) = (x.shape[0], x.shape[1], x.shape[2])
+        let k = chunkCount(frames: nt, chunk: c)
+        let padded = Tensor.concat([x, Tensor.zeros([nb, 1, nf])], axis: 1)       // [B, T+1, F]
+        var index = [Int]()
+        index.reserveCapacity(nb * k * count)
+        for bi in 0..<nb {
+            for ki in 0..<k {
+                for j in 0..<count {
+                    let t = ki * c + offset + j
+                    index.append(bi * (nt + 1) + (t < nt ? t : nt))
+                }
+            }
+        }
+        return padded.reshaped([nb * (nt + 1), nf]).indexSelect(index, axis: 0).reshaped([nb * k, count, nf])
+    }
+
+    /// Valid frames of each window of `count` frames starting at a chunk start, per sequence and chunk: [B·K].
+    static func windowLengths(_ lengths: [Int], frames: Int, chunk c: Int, count: Int) -> [Int] {
+        let k = chunkCount(frames: frames, chunk: c)
+        return lengths.flatMap { len in (0..<k).map { ki in min(max(len - ki * c, 0), count) } }
     }
 }

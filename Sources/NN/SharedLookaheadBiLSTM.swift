@@ -15,30 +15,13 @@ public enum SharedLookaheadBiLSTM {
         let (nb, nt) = (x.shape[0], x.shape[1])
         let c = spec.chunk, r = spec.lookahead, w = c + r
         guard r > 0 else { return layers.reduce(x) { h, layer in layer(h, lengths: lengths, chunks: spec) } }
-        let k = max((nt + c - 1) / c, 1)
-        var windowLengths = [Int]()
-        for b in 0..<nb { for ki in 0..<k { windowLengths.append(min(max(lengths[b] - ki * c, 0), w)) } }
-        // Rows kC + offset + j (j < count) of every chunk k, zero past the end: [B·K, count, F].
-        func gather(_ t: Tensor, offset: Int, count: Int) -> Tensor {
-            let nf = t.shape[2]
-            let padded = Tensor.concat([t, Tensor.zeros([nb, 1, nf])], axis: 1)                   // [B, T+1, F]
-            var index = [Int]()
-            index.reserveCapacity(nb * k * count)
-            for bi in 0..<nb {
-                for ki in 0..<k {
-                    for j in 0..<count {
-                        let tt = ki * c + offset + j
-                        index.append(bi * (nt + 1) + (tt < nt ? tt : nt))
-                    }
-                }
-            }
-            return padded.reshaped([nb * (nt + 1), nf]).indexSelect(index, axis: 0).reshaped([nb * k, count, nf])
-        }
+        let k = BiLSTMLayer.chunkCount(frames: nt, chunk: c)
+        let windowLengths = BiLSTMLayer.windowLengths(lengths, frames: nt, chunk: c, count: w)
         var real = x                                        // [B, T, F]: the chunk frames' outputs so far
-        var ahead = gather(x, offset: c, count: r)          // [B·K, R, F]: each window's look-ahead inputs
+        var ahead = BiLSTMLayer.chunkRows(x, chunk: c, offset: c, count: r)          // [B·K, R, F]: each window's look-ahead inputs
         for layer in layers {
             let forward = layer.forward(real, lengths: lengths).output                              // [B, T, H]
-            let window = Tensor.concat([gather(real, offset: 0, count: c), ahead], axis: 1)         // [B·K, W, F]
+            let window = Tensor.concat([BiLSTMLayer.chunkRows(real, chunk: c, offset: 0, count: c), ahead], axis: 1)         // [B·K, W, F]
             let windowForward = layer.forward(window, lengths: windowLengths).output                // [B·K, W, H]
             guard let backward = layer.backward else {
                 real = forward
