@@ -1,0 +1,27 @@
+# Sourced by scripts/ablation, train-shared and train-real: one --init stage of the default model's recipe.
+# Run from the repository root.
+
+# $scribe: SCRIBE=path/to/scribe, else the release build in .build-release.
+scribe_binary() {
+  if [[ -n ${SCRIBE:-} ]]; then scribe=$SCRIBE; else swift build -c release --product scribe --scratch-path .build-release >&2; scribe=.build-release/release/scribe; fi
+}
+
+# finetune NAME CONFIG FROM MANIFEST: trains models/NAME in the foreground from FROM's weights with CONFIG on
+# MANIFEST (validation: corpus/recipe/valid.jsonl), or resumes it when it has checkpoints; log in models/NAME/train.out.
+finetune() {
+  local name=$1 config=$2 from=$3 manifest=$4 out=models/$1 args
+  mkdir -p "$out"
+  if ls "$out/checkpoints" 2>/dev/null | grep -q step-; then args=(--resume); else args=(--config "$config" --init "$from"); fi
+  echo "== $name: ${args[*]} → $out (log: $out/train.out)" >&2
+  OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-SKYLAKEX} "$scribe" train "${args[@]}" --train "$manifest" \
+    --valid corpus/recipe/valid.jsonl --out "$out" --feature-cache cache/features >> "$out/train.out" 2>&1 || { echo "$name: failed, see $out/train.out" >&2; exit 1; }
+}
+
+# print_valid NAME: the last validation WER/CER in models/NAME/train.log.jsonl.
+print_valid() {
+  python3 - "$1" "models/$1/train.log.jsonl" <<'PY'
+import json, sys
+last = [r for r in map(json.loads, open(sys.argv[2])) if r.get("kind") == "valid"][-1]
+print(f"{sys.argv[1]}: validation WER {100 * last['wer']:.1f}% CER {100 * last['cer']:.1f}% at step {last['step']}")
+PY
+}
