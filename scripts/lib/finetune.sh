@@ -1,4 +1,4 @@
-# Sourced by scripts/ablation, train-shared, train-real and train-words: one --init stage of the default model's recipe.
+# Sourced by scripts/ablation, train-shared, train-real, train-words and train-sp: one --init stage of the default model's recipe.
 # Run from the repository root.
 
 # $scribe: SCRIBE=path/to/scribe, else the release build in .build-release.
