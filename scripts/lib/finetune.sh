@@ -1,4 +1,5 @@
 # Sourced by scripts/ablation, train-shared, train-real, train-words and train-sp: one --init stage of the default model's recipe.
+# mix_manifest builds a stage's training mix.
 # Run from the repository root.
 
 # $scribe: SCRIBE=path/to/scribe, else the release build in .build-release.
@@ -23,5 +24,31 @@ print_valid() {
 import json, sys
 last = [r for r in map(json.loads, open(sys.argv[2])) if r.get("kind") == "valid"][-1]
 print(f"{sys.argv[1]}: validation WER {100 * last['wer']:.1f}% CER {100 * last['cer']:.1f}% at step {last['step']}")
+PY
+}
+
+# mix_manifest OUT MANIFEST:COPIES...: writes OUT, a training manifest holding each MANIFEST's lines COPIES times,
+# in the order given, with audio paths made absolute (a relative path is relative to its manifest, as for `scribe`).
+mix_manifest() {
+  python3 - "$@" <<'PY'
+import json, os, sys
+out, lines, parts = sys.argv[1], [], []
+for spec in sys.argv[2:]:
+    path, copies = spec.rsplit(":", 1)
+    rows = []
+    for l in open(path):
+        if not l.strip():
+            continue
+        e = json.loads(l)
+        if not os.path.isabs(e["audio_filepath"]):
+            e["audio_filepath"] = os.path.abspath(os.path.join(os.path.dirname(path), e["audio_filepath"]))
+            l = json.dumps(e, sort_keys=True) + "\n"
+        rows.append(l)
+    lines += rows * int(copies)
+    parts.append(f"{len(rows)} × {copies} from {path}")
+with open(out + ".tmp", "w") as f:
+    f.writelines(lines)
+os.replace(out + ".tmp", out)
+print(f"{os.path.basename(out)}: {' + '.join(parts)} = {len(lines)} utterances")
 PY
 }
