@@ -154,13 +154,14 @@ public struct BeamSearch {
                 parents.append(c.parent)
             }
             // Stop when no live hypothesis can beat the best finished one: its score is bounded by its joint score
-            // (attention, CTC prefix and LM log-probs only fall) at the longest length, or it is already 10 nats
-            // below the best ending.
+            // (attention, CTC prefix and LM log-probs only fall) at the longest length with full coverage (the
+            // coverage term only rises towards 0 as attention covers more frames), or it is already 10 nats below
+            // the best ending.
             finished.sort { $0.score > $1.score }
             if finished.count >= o.beam, let best = finished.first, let top = nextLive.first {
                 let bestRaw = finished.map(\.logProb).max()!
                 let topScore = joint(top.logProb, top.ctc?.score, top.lm)
-                if finalScore(topScore, length: maxLen, coverage: top.coverage) < best.score || topScore < bestRaw - 10 { break }
+                if finalScore(topScore, length: maxLen, coverage: []) < best.score || topScore < bestRaw - 10 { break }
             }
             _ = step
             if nextLive.isEmpty { break }

@@ -4,18 +4,25 @@ import Decoding
 import Model
 import XCTest
 
-/// Every step gives the same log-probs: EOS 0.6, token 4 0.3, the rest share 0.1. State: steps taken.
+/// Every step gives the same log-probs: EOS `eos` (0.6), token 4 `token` (0.3), the rest share what is left.
+/// Attention is uniform over the frames, or with `marching`, all on frame k at step k (the last frame once past the
+/// end). State: steps taken.
 struct EagerEOSDecoder: StepDecoder {
     let vocabularySize = 30
-    let frames = 4
+    var frames = 4
+    var eos: Float = 0.6
+    var token: Float = 0.3
+    var marching = false
     func initialState(hypotheses: Int) -> Int { 0 }
     func step(_ tokens: [Int], _ state: Int) -> (logProbs: [Float], attention: [Float], state: Int) {
-        var row = [Float](repeating: log(0.1 / 28), count: vocabularySize)
-        row[Vocabulary.eos] = log(0.6)
-        row[4] = log(0.3)
+        var row = [Float](repeating: log((1 - eos - token) / 28), count: vocabularySize)
+        row[Vocabulary.eos] = log(eos)
+        row[4] = log(token)
+        var attention = [Float](repeating: marching ? 0 : 1 / Float(frames), count: frames)
+        if marching { attention[min(state, frames - 1)] = 1 }
         let b = tokens.count
         return (Array([[Float]](repeating: row, count: b).joined()),
-                [Float](repeating: 1 / Float(frames), count: b * frames), state + 1)
+                Array([[Float]](repeating: attention, count: b).joined()), state + 1)
     }
     func reorder(_ state: Int, _ indices: [Int]) -> Int { state }
 }
