@@ -97,6 +97,8 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var ctcWeight: Float = 0
     /// Random seed of the initialisation.
     public var seed: UInt64 = 1
+    /// Search settings the model ships with (`scribe` flags override them).
+    public var decoding: DecodingDefaults = DecodingDefaults()
 
     public init() {}
 
@@ -146,6 +148,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
             guard decoder.layers >= 1, decoder.feedForward > 0 else { throw bad("decoder.layers", "need layers >= 1 and feed_forward > 0") }
         }
         guard ctcWeight >= 0, ctcWeight < 1 else { throw bad("ctc_weight", "must be in [0, 1), got \(ctcWeight)") }
+        guard (0...1).contains(decoding.ctcWeight) else { throw bad("decoding.ctc_weight", "must be in 0...1, got \(decoding.ctcWeight)") }
     }
 
     /// Feature size per encoder input frame after subsampling.

@@ -110,7 +110,7 @@ public struct ModelSummary {
             out.append("attention: \(c.attention.kind.rawValue), dim \(c.attention.dim)")
             out.append("decoder: \(c.decoder.kind.rawValue), \(c.decoder.hidden) units, embedding \(c.decoder.embedding), vocabulary \(c.vocabulary.count)")
         }
-        out.append("CTC head: \(c.ctcWeight > 0 ? "yes, weight \(c.ctcWeight)" : "no")")
+        out.append("CTC head: \(c.ctcWeight > 0 ? "yes, training weight \(c.ctcWeight); decoding λ \(c.decoding.ctcWeight)" : "no")")
         out.append(String(format: "forward cost: %.2f GFLOP per second of audio (8 s utterance, 15 characters/s)", flopsPerSecond / 1e9))
         return out
     }

@@ -26,23 +26,23 @@ struct StreamCommand: ParsableCommand {
     @Flag(help: "Plain text: one line per final result.") var text = false
     @Option(help: "Seconds of audio between partial updates (an update with no new encoder frames is skipped).") var update: Double = 0.08
     @Option(help: "Seconds of silence that end a segment (endpoint).") var endpoint: Double = 0.5
-    @Option(help: "CTC weight λ of the joint CTC/attention search that finalizes each segment, when the model has a CTC head (0 = attention only).")
-    var ctcWeight: Float = 0.3
+    @Option(help: "CTC weight λ of the joint CTC/attention search that finalizes each segment, when the model has a CTC head (0 = attention only; default: the model's decoding.ctc_weight, 0.3 if its config sets none).")
+    var ctcWeight: Float?
     @OptionGroup var languageModel: LanguageModelOptions
     @OptionGroup var latency: StreamLatencyOptions
 
     func validate() throws {
         if beam < 1 { throw ValidationError("--beam must be at least 1") }
         if update <= 0 || endpoint <= 0 { throw ValidationError("--update and --endpoint must be positive") }
-        if !(0...1).contains(ctcWeight) { throw ValidationError("--ctc-weight must be in 0...1, got \(ctcWeight)") }
+        if let w = ctcWeight, !(0...1).contains(w) { throw ValidationError("--ctc-weight must be in 0...1, got \(w)") }
     }
 
-    /// The search `scribe stream` runs (also what `scribe eval --stream` runs): beam width, CTC weight and language
-    /// model; the other knobs at their defaults.
-    static func searchOptions(beam: Int, ctcWeight: Float, languageModel: LanguageModelOptions, model: SpeechRecognizer,
+    /// The search `scribe stream` runs (also what `scribe eval --stream` runs): beam width, CTC weight (nil: the
+    /// model's default) and language model; the other knobs at their defaults.
+    static func searchOptions(beam: Int, ctcWeight: Float?, languageModel: LanguageModelOptions, model: SpeechRecognizer,
                               modelDirectory: String) throws -> BeamOptions {
         var options = BeamOptions(beam: beam)
-        options.ctcWeight = ctcWeight
+        options.ctcWeight = ctcWeight ?? model.config.decoding.ctcWeight
         return try languageModel.apply(to: options, model: model, modelDirectory: modelDirectory)
     }
 

@@ -97,24 +97,25 @@ struct SearchOptions: ParsableArguments {
     var maxLengthRatio: Float = 1.5
     @Option(help: "Number of hypotheses to output (JSON formats).")
     var nBest: Int = 1
-    @Option(help: "CTC weight λ of joint CTC/attention beam search, when the model has a CTC head (0 = attention only).")
-    var ctcWeight: Float = 0.3
+    @Option(help: "CTC weight λ of joint CTC/attention beam search, when the model has a CTC head (0 = attention only; default: the model's decoding.ctc_weight, 0.3 if its config sets none).")
+    var ctcWeight: Float?
     @OptionGroup var languageModel: LanguageModelOptions
 
     func validate() throws {
         if beam < 1 { throw ValidationError("--beam must be at least 1, got \(beam)") }
         if nBest < 1 || nBest > beam { throw ValidationError("--n-best must be in 1...beam (\(beam)), got \(nBest)") }
         if maxLengthRatio <= 0 { throw ValidationError("--max-length-ratio must be positive") }
-        if !(0...1).contains(ctcWeight) { throw ValidationError("--ctc-weight must be in 0...1, got \(ctcWeight)") }
+        if let w = ctcWeight, !(0...1).contains(w) { throw ValidationError("--ctc-weight must be in 0...1, got \(w)") }
     }
 
     /// The search for `model` (loaded from `modelDirectory`): nil for greedy (--beam 1), else the beam options with
     /// the language model.
     func beamOptions(model: SpeechRecognizer, modelDirectory: String) throws -> BeamOptions? {
-        beam > 1 ? try languageModel.apply(to: beamOptions, model: model, modelDirectory: modelDirectory) : nil
+        beam > 1 ? try languageModel.apply(to: beamOptions(model: model), model: model, modelDirectory: modelDirectory) : nil
     }
 
-    var beamOptions: BeamOptions {
+    /// The beam options before the language model: flags, else `model`'s decoding defaults.
+    func beamOptions(model: SpeechRecognizer) -> BeamOptions {
         var o = BeamOptions(beam: beam)
         o.lengthPenalty = lengthPenalty
         o.gnmt = gnmt
@@ -122,7 +123,7 @@ struct SearchOptions: ParsableArguments {
         o.eosThreshold = eosThreshold
         o.maxLengthRatio = maxLengthRatio
         o.nBest = nBest
-        o.ctcWeight = ctcWeight
+        o.ctcWeight = ctcWeight ?? model.config.decoding.ctcWeight
         return o
     }
 }

@@ -1,0 +1,9 @@
+// The search settings a model ships with (config.json's "decoding"), tuned on its development set: what
+// `scribe transcribe`, `eval`, `align` and `stream` use unless a flag overrides them.
+
+/// Decoding defaults saved with a model. Configs without a "decoding" block get these values.
+public struct DecodingDefaults: Codable, Equatable, Sendable {
+    /// CTC weight λ of the joint CTC/attention beam search, when the model has a CTC head (0 = attention only).
+    public var ctcWeight: Float = 0.3
+    public init() {}
+}

@@ -1,0 +1,49 @@
+// A model's decoding defaults (config.json "decoding"): `scribe eval` and `scribe info` use the model's CTC weight
+// λ unless --ctc-weight overrides it; an impossible value is refused naming the field.
+import Foundation
+import TestSupport
+import XCTest
+
+final class DecodingDefaultsCLITests: XCTestCase {
+    let tiny = TestPaths.repo("Tests/Fixtures/tiny-model")
+
+    func testTheModelsCTCWeightIsTheDefaultAndTheFlagOverridesIt() throws {
+        let dir = TestPaths.tempDirectory("scribe-decoding-defaults")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A tiny model with a CTC head whose config says: decode with CTC only (λ = 1), trained for 2 steps.
+        var model = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(tiny)/config.json"))) as? [String: Any])
+        model["format_version"] = nil
+        model["ctc_weight"] = 0.5
+        model["decoding"] = ["ctc_weight": 1.0]
+        let config = dir.appendingPathComponent("c.json").path
+        try JSONSerialization.data(withJSONObject: ["seed": 1, "model": model, "max_steps": 2, "epochs": 0, "threads": 1,
+                                                    "valid_every": 100, "checkpoint_every": 100, "spec_augment": ["enabled": false]])
+            .write(to: URL(fileURLWithPath: config))
+        let manifest = dir.appendingPathComponent("m.jsonl").path
+        try ["yes", "no", "up", "down"].map { "{\"audio_filepath\": \"\(TestPaths.repo("audio/\($0).wav"))\", \"duration\": 1.0, \"text\": \"\($0)\"}" }
+            .joined(separator: "\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("m").path
+        let trained = try CommandRunner.scribe(["train", "--config", config, "--train", manifest, "--out", out, "--quiet"], timeout: 300)
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+
+        let info = try CommandRunner.scribe(["info", "--model", out])
+        XCTAssertTrue(info.stdout.contains("decoding λ 1.0"), info.stdout)
+        func hypotheses(_ flags: [String]) throws -> String {
+            let file = dir.appendingPathComponent("h.jsonl").path
+            let r = try CommandRunner.scribe(["eval", "--model", out, "--manifest", manifest, "--beam", "3", "--threads", "1",
+                                              "--hypotheses", file] + flags, timeout: 120)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return try String(contentsOfFile: file, encoding: .utf8)
+        }
+        let byDefault = try hypotheses([])
+        XCTAssertEqual(byDefault, try hypotheses(["--ctc-weight", "1"]))
+        XCTAssertNotEqual(byDefault, try hypotheses(["--ctc-weight", "0"]))
+
+        var bad = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/config.json"))) as? [String: Any])
+        bad["decoding"] = ["ctc_weight": 1.5]
+        try JSONSerialization.data(withJSONObject: bad).write(to: URL(fileURLWithPath: "\(out)/config.json"))
+        let refused = try CommandRunner.scribe(["info", "--model", out])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("decoding.ctc_weight"), refused.stderr)
+    }
+}
