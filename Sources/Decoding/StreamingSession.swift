@@ -32,6 +32,8 @@ public final class StreamingSession {
     public var updateInterval: Double = 0.32
     /// How finals are decoded (set before the first samples).
     public var finalPass: FinalPass = .full
+    /// Beam width of the two-pass final (`finalPass == .full`); nil: the partials' beam (`options.beam`).
+    public var finalBeam: Int?
     private let vadOptions: EnergyVAD.Options
 
     private var vad: EnergyVAD
@@ -205,7 +207,9 @@ public final class StreamingSession {
             let f = model.config.normalization.kind == .utterance
                 ? model.config.normalization.apply(FeatureMatrix(frames: rawFeatures.count / d, dim: d, data: rawFeatures))
                 : FeatureMatrix(frames: features.count / d, dim: d, data: features)
-            let t = Transcriber(model: model, beam: options.beam > 1 ? options : nil).transcribe(features: f, duration: seconds - startSeconds)
+            var o = options
+            o.beam = finalBeam ?? options.beam
+            let t = Transcriber(model: model, beam: o.beam > 1 ? o : nil).transcribe(features: f, duration: seconds - startSeconds)
             return .final(text: t.text, start: startSeconds, end: seconds, words: t.words(model: model, offset: startSeconds))
         }
         if model.config.normalization.kind == .utterance {

@@ -60,7 +60,7 @@ struct EvalCommand: ParsableCommand {
                 let t0 = Date()
                 let outcome: Result<String, Error> = Result {
                     let samples = try AudioReader.load(e.audioPath)
-                    if let streamOptions { return try Self.streamed(samples, model: model, options: streamOptions, chunk: chunk, margin: latency.margin, finalPass: latency.finalPass) }
+                    if let streamOptions { return try Self.streamed(samples, model: model, options: streamOptions, chunk: chunk, margin: latency.margin, finalPass: latency.finalPass, finalBeam: latency.finalBeam) }
                     return try transcriber.transcribe(samples: samples).text
                 }
                 results.set(i, (outcome, seconds: Date().timeIntervalSince(t0)))
@@ -100,9 +100,10 @@ struct EvalCommand: ParsableCommand {
 
     /// The text `scribe stream` would print (its finals joined) for these samples.
     static func streamed(_ samples: [Float], model: SpeechRecognizer, options: BeamOptions, chunk: ChunkSpec?, margin: Int,
-                         finalPass: FinalPass) throws -> String {
+                         finalPass: FinalPass, finalBeam: Int) throws -> String {
         let session = try StreamingSession(model: model, options: options, chunk: chunk, margin: margin)
         session.finalPass = finalPass
+        session.finalBeam = finalBeam
         var finals = [String]()
         func collect(_ events: [StreamEvent]) {
             for case .final(let text, _, _, _) in events where !text.isEmpty { finals.append(text) }

@@ -1,5 +1,5 @@
-// `--chunk`, `--lookahead`, `--margin`, `--final-pass`: the streaming encoder's chunking, the blockwise search's
-// margin and how finals are decoded, shared
+// `--chunk`, `--lookahead`, `--margin`, `--final-pass`, `--final-beam`: the streaming encoder's chunking, the
+// blockwise search's margin and how finals are decoded, shared
 // by `scribe stream` and `scribe eval --stream` so a latency setting's accuracy can be measured before it is used.
 import ArgumentParser
 import Decoding
@@ -17,8 +17,11 @@ struct StreamLatencyOptions: ParsableArguments {
     var margin: Int = 2
     @Option(help: "How a segment's final is decoded: full = again with the full-context encoder and the offline search (two-pass; finals as `scribe transcribe` gives them), streaming = the blockwise search finishes on the streaming encoder's output.")
     var finalPass: FinalPass = .full
+    @Option(help: "Beam width of the two-pass final (--final-pass full); the partials keep --beam. The default is `scribe transcribe`'s, so a final is what transcribing the segment gives.")
+    var finalBeam: Int = 8
 
     func validate() throws {
+        if finalBeam < 1 { throw ValidationError("--final-beam must be at least 1, got \(finalBeam)") }
         if let chunk, chunk < 1 { throw ValidationError("--chunk must be at least 1, got \(chunk)") }
         if let lookahead, lookahead < 0 { throw ValidationError("--lookahead must be at least 0, got \(lookahead)") }
         if margin < 0 { throw ValidationError("--margin must be at least 0, got \(margin)") }

@@ -39,4 +39,27 @@ final class StreamingFinalPassTests: XCTestCase {
         XCTAssertEqual(streamed.count, 1)
         XCTAssertNotEqual(streamed, full, "the streaming pass sees only chunks: an untrained model decodes it differently")
     }
+
+    /// `finalBeam` sets the two-pass final's beam apart from the partials' (scribe stream: partials beam 4, finals 8).
+    func testFinalBeamSetsTheSecondPassSearch() throws {
+        var config = tinyConfig()
+        config.encoder.streaming = ChunkSpec(chunk: 2, lookahead: 1)
+        config.ctcWeight = 0.3
+        let model = SpeechRecognizer(config: config)
+        let samples = try AudioReader.load(TestPaths.repo("audio/yes.wav"))
+        var options = BeamOptions(beam: 3)
+        options.ctcWeight = 0.3
+        options.maxLengthConstant = 3
+        let greedy = try Transcriber(model: model, beam: nil).transcribe(samples: samples).text
+        XCTAssertNotEqual(greedy, try Transcriber(model: model, beam: options).transcribe(samples: samples).text,
+                          "the test needs a model whose greedy and beam-3 results differ")
+        var wide = options
+        wide.beam = 6
+        let beam6 = try Transcriber(model: model, beam: wide).transcribe(samples: samples).text
+        for (finalBeam, expected) in [(1, greedy), (6, beam6)] {
+            let session = try StreamingSession(model: model, options: options)
+            session.finalBeam = finalBeam
+            XCTAssertEqual(try finals(session, samples), [expected], "final beam \(finalBeam)")
+        }
+    }
 }
