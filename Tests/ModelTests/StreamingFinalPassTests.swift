@@ -21,15 +21,20 @@ final class StreamingFinalPassTests: XCTestCase {
         return out
     }
 
-    func testFullFinalPassEqualsOfflineTranscription() throws {
+    /// An untrained tiny model with a chunked streaming encoder and a CTC head, a clip, and a beam-3 joint search.
+    func setUpChunkedModel() throws -> (SpeechRecognizer, [Float], BeamOptions) {
         var config = tinyConfig()
         config.encoder.streaming = ChunkSpec(chunk: 2, lookahead: 1)
         config.ctcWeight = 0.3
-        let model = SpeechRecognizer(config: config)
         let samples = try AudioReader.load(TestPaths.repo("audio/yes.wav"))
         var options = BeamOptions(beam: 3)
         options.ctcWeight = 0.3
         options.maxLengthConstant = 3
+        return (SpeechRecognizer(config: config), samples, options)
+    }
+
+    func testFullFinalPassEqualsOfflineTranscription() throws {
+        let (model, samples, options) = try setUpChunkedModel()
         let offline = try Transcriber(model: model, beam: options).transcribe(samples: samples).text
         let full = try finals(try StreamingSession(model: model, options: options), samples)
         XCTAssertEqual(full, [offline])
@@ -42,14 +47,7 @@ final class StreamingFinalPassTests: XCTestCase {
 
     /// `finalBeam` sets the two-pass final's beam apart from the partials' (scribe stream: partials beam 4, finals 8).
     func testFinalBeamSetsTheSecondPassSearch() throws {
-        var config = tinyConfig()
-        config.encoder.streaming = ChunkSpec(chunk: 2, lookahead: 1)
-        config.ctcWeight = 0.3
-        let model = SpeechRecognizer(config: config)
-        let samples = try AudioReader.load(TestPaths.repo("audio/yes.wav"))
-        var options = BeamOptions(beam: 3)
-        options.ctcWeight = 0.3
-        options.maxLengthConstant = 3
+        let (model, samples, options) = try setUpChunkedModel()
         let greedy = try Transcriber(model: model, beam: nil).transcribe(samples: samples).text
         XCTAssertNotEqual(greedy, try Transcriber(model: model, beam: options).transcribe(samples: samples).text,
                           "the test needs a model whose greedy and beam-3 results differ")
