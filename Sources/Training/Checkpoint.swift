@@ -62,7 +62,10 @@ public enum Checkpoint {
         var acc = sums
         for path in paths.dropFirst() {
             let m = try ModelDirectory.load(path)
-            guard m.config == first.config else { throw TrainingError.checkpoint(path: path, reason: "its config differs from \(paths[0])'s") }
+            // Decoding defaults are not weights: a shipped model (with its tuned "decoding") averages with its checkpoints.
+            var architecture = m.config
+            architecture.decoding = first.config.decoding
+            guard architecture == first.config else { throw TrainingError.average(path: path, first: paths[0]) }
             for (k, (_, t)) in m.namedParameters.enumerated() { for i in t.data.indices { acc[k][i] += Double(t.data[i]) } }
         }
         let n = Double(paths.count)

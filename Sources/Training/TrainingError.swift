@@ -7,6 +7,7 @@ public enum TrainingError: Error, CustomStringConvertible {
     case badConfig(path: String, field: String, reason: String)
     case checkpoint(path: String, reason: String)
     case io(path: String, reason: String)
+    case average(path: String, first: String)
 
     public var description: String {
         switch self {
@@ -15,6 +16,8 @@ public enum TrainingError: Error, CustomStringConvertible {
         case .badConfig(let path, let field, let reason): return "\(path): field '\(field)': \(reason)"
         case .checkpoint(let path, let reason): return "\(path): \(reason) (the checkpoint is unusable; remove it or resume from an older one)"
         case .io(let path, let reason): return "\(path): \(reason)"
+        case .average(let path, let first):
+            return "\(path): its model config differs from \(first)'s; only checkpoints of one architecture can be averaged"
         }
     }
 }

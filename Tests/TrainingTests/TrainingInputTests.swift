@@ -105,4 +105,27 @@ final class TrainingInputTests: XCTestCase {
             XCTAssertEqual(s.probability(step: 1000), 0.4, accuracy: 0.01, "\(kind)")
         }
     }
+
+    /// Averaging ignores decoding defaults (a shipped model with a tuned "decoding" averages with its checkpoints)
+    /// and refuses two architectures with a message that names both models.
+    func testAveragingNeedsOneArchitectureButNotOneDecodingDefault() throws {
+        var config = ModelConfig()
+        (config.encoder.layers, config.encoder.hidden, config.subsampling.channels) = (1, 4, 2)
+        (config.attention.dim, config.decoder.hidden, config.decoder.embedding) = (4, 6, 3)
+        let a = dir.appendingPathComponent("a").path, b = dir.appendingPathComponent("b").path
+        try ModelDirectory.save(SpeechRecognizer(config: config), to: a)
+        var tuned = config
+        tuned.decoding.ctcWeight = 0.15
+        try ModelDirectory.save(SpeechRecognizer(config: tuned), to: b)
+        XCTAssertEqual(try Checkpoint.average([b, a]).config.decoding.ctcWeight, 0.15)
+        var other = config
+        other.decoder.hidden = 8
+        let c = dir.appendingPathComponent("c").path
+        try ModelDirectory.save(SpeechRecognizer(config: other), to: c)
+        XCTAssertThrowsError(try Checkpoint.average([a, c])) { error in
+            let message = "\(error)"
+            XCTAssertTrue(message.contains(c) && message.contains(a) && message.contains("architecture"), message)
+            XCTAssertFalse(message.contains("unusable"), message)
+        }
+    }
 }
