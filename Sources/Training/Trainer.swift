@@ -88,7 +88,11 @@ public final class Trainer {
     }
 
     func loss(examples: [Example], augment: Bool, rng: inout RNG, samplingProbability p: Float, guidedWeight: Float = 0) -> (Tensor, Tensor, Tensor?) {
-        let feats = examples.map { augment ? config.specAugment.apply($0.features, rng: &rng) : $0.features }
+        let feats = examples.map { e -> FeatureMatrix in
+            guard augment else { return e.features }
+            let warped = config.vtlp.apply(e.features, features: config.model.features, rng: &rng)
+            return config.specAugment.apply(warped, rng: &rng)
+        }
         let (x, lengths) = SpeechRecognizer.batch(feats)                                   // [B, T, F]
         let streaming: ChunkSpec? = (augment && config.streamingFraction > 0 && rng.nextFloat() < config.streamingFraction)
             ? config.model.encoder.streaming : nil

@@ -55,6 +55,13 @@ public struct SpecAugmentConfig: Codable, Equatable, Sendable {
     public init() {}
 }
 
+/// Vocal tract length perturbation of each training utterance's log-mel features (Jaitly & Hinton 2013): the
+/// frequency axis is warped by α drawn uniformly from [1 − max_warp, 1 + max_warp]. 0 = off.
+public struct VTLPConfig: Codable, Equatable, Sendable {
+    public var maxWarp: Float = 0
+    public init() {}
+}
+
 public struct TrainingConfig: Codable, Equatable, Sendable {
     public var seed: UInt64 = 1
     public var model: ModelConfig = ModelConfig()
@@ -78,6 +85,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var scheduledSampling = ScheduledSamplingConfig()
     public var guidedAttention = GuidedAttentionConfig()
     public var specAugment = SpecAugmentConfig()
+    /// Warps each training utterance's frequency axis before SpecAugment (off by default).
+    public var vtlp = VTLPConfig()
     /// Train the encoder with its streaming (chunked) constraint on this fraction of batches (0...1).
     public var streamingFraction: Float = 0
     public var validEvery: Int = 500
@@ -120,6 +129,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
             throw bad("guided_attention", "needs weight >= 0, sigma > 0 and until_step >= 0")
         }
         guard curriculumEpochs >= 0 else { throw bad("curriculum_epochs", "must be >= 0") }
+        guard (0..<0.5).contains(vtlp.maxWarp) else { throw bad("vtlp.max_warp", "must be in [0, 0.5), got \(vtlp.maxWarp) (0.1 is usual)") }
         if streamingFraction > 0 && model.encoder.streaming == nil {
             throw bad("streaming_fraction", "needs model.encoder.streaming (chunk and lookahead)")
         }

@@ -51,6 +51,9 @@ final class TrainingInputTests: XCTestCase {
         XCTAssertThrowsError(try TrainingConfig.load(try write("d.json", "{\"streaming_fraction\": 0.5}"))) {
             XCTAssertTrue("\($0)".contains("streaming"), "\($0)")
         }
+        XCTAssertThrowsError(try TrainingConfig.load(try write("f.json", "{\"vtlp\": {\"max_warp\": 0.7}}"))) {
+            XCTAssertTrue("\($0)".contains("vtlp.max_warp"), "\($0)")
+        }
         let ok = try TrainingConfig.load(try write("e.json", "{\"seed\": 7, \"model\": {\"encoder\": {\"streaming\": {\"chunk\": 8, \"lookahead\": 2}}}}"))
         XCTAssertEqual(ok.seed, 7)
         XCTAssertEqual(ok.model.encoder.streaming?.chunk, 8)
