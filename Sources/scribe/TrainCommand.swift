@@ -60,7 +60,9 @@ struct TrainCommand: ParsableCommand {
             if mine.encoder.streaming != nil && m.config.encoder.streaming != nil {
                 mine.encoder.streaming = m.config.encoder.streaming                                   // chunking holds no weights
             }
-            guard mine == m.config else {
+            var theirs = m.config
+            theirs.decoding = mine.decoding                                                           // search settings hold no weights
+            guard mine == theirs else {
                 throw ValidationError("--init \(initFrom): its architecture differs from the config's model; --init needs the same one")
             }
             cfg.model.normalization = m.config.normalization

@@ -40,5 +40,17 @@ final class TrainInitCLITests: XCTestCase {
         let both = try CommandRunner.scribe(["train", "--resume", "--train", manifest, "--out", out, "--init", tiny])
         XCTAssertEqual(both.status, 64)
         XCTAssertTrue(both.stderr.contains("--init"), both.stderr)
+
+        // Decoding defaults hold no weights: a model that ships a tuned CTC weight still initializes a config that
+        // has none, and the new run keeps the config's (the default 0.3).
+        let tuned = dir.appendingPathComponent("tuned").path
+        try FileManager.default.copyItem(atPath: out, toPath: tuned)
+        var tunedConfig = saved
+        tunedConfig["decoding"] = ["ctc_weight": 0.15]
+        try JSONSerialization.data(withJSONObject: tunedConfig).write(to: URL(fileURLWithPath: "\(tuned)/config.json"))
+        let fromTuned = try CommandRunner.scribe(["train", "--config", same, "--train", manifest, "--out", out + "3", "--init", tuned, "--quiet"], timeout: 300)
+        XCTAssertEqual(fromTuned.status, 0, fromTuned.stderr)
+        let run3 = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)3/config.json"))) as? [String: Any])
+        XCTAssertEqual((run3["decoding"] as? [String: Any])?["ctc_weight"] as? Double, 0.3)
     }
 }
