@@ -1,4 +1,5 @@
-# Sourced by scripts/ablation, train-shared, train-real, train-words and train-sp: one --init stage of the default model's recipe.
+# Sourced by scripts/ablation, train-shared, train-real, train-words, train-sp, vtlp-ablation and streaming-ablation: one --init
+# stage of the default model's recipe (finetune), ablation pairs run side by side (side_by_side, dev_wer).
 # mix_manifest builds a stage's training mix.
 # Run from the repository root.
 
@@ -51,4 +52,22 @@ with open(out + ".tmp", "w") as f:
 os.replace(out + ".tmp", out)
 print(f"{os.path.basename(out)}: {' + '.join(parts)} = {len(lines)} utterances")
 PY
+}
+
+# side_by_side FROM MANIFEST NAME:CONFIG NAME:CONFIG: two finetune runs of FROM on MANIFEST at once (each config
+# should say "threads": 1), waiting for both; an ablation pair.
+side_by_side() {
+  local from=$1 manifest=$2 a=$3 b=$4 pa pb
+  finetune "${a%%:*}" "${a#*:}" "$from" "$manifest" & pa=$!
+  finetune "${b%%:*}" "${b#*:}" "$from" "$manifest" & pb=$!
+  wait $pa; wait $pb
+}
+
+# dev_wer NAME...: each models/NAME's dev-split WER/CER (corpus/dev.jsonl, beam 4, the model's λ, no LM).
+dev_wer() {
+  local arm line
+  for arm in "$@"; do
+    line=$(OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-SKYLAKEX} "$scribe" eval --model "models/$arm" --manifest corpus/dev.jsonl --beam 4 --lm none --json 2>/dev/null | tail -1)
+    python3 -c 'import json, sys; s = json.loads(sys.argv[2]); print("%s: dev WER %.1f%% CER %.1f%% (beam 4, the model'"'"'s λ)" % (sys.argv[1], 100 * s["wer"], 100 * s["cer"]))' "$arm" "$line"
+  done
 }
