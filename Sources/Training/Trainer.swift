@@ -1,6 +1,6 @@
 // The training loop: length-bucketed batches, SpecAugment, teacher forcing with scheduled sampling, label-
 // smoothed cross-entropy (+ optional joint CTC), gradient clipping, Adam/AdamW/SGD with an LR schedule,
-// periodic validation (loss, greedy CER/WER), atomic checkpoints and exact resume.
+// periodic validation (loss, CER/WER by greedy or the configured beam search), atomic checkpoints and exact resume.
 import Decoding
 import Evaluation
 import Features
@@ -251,7 +251,7 @@ public final class Trainer {
 
     // MARK: validation
 
-    /// Validation loss (teacher forced, no augmentation) and greedy CER/WER on the validation set.
+    /// Validation loss (teacher forced, no augmentation) and CER/WER on the validation set, decoded by `config.validSearch` (greedy by default).
     public func validate() -> (loss: Double, cer: Double, wer: Double)? {
         guard let valid, !valid.examples.isEmpty else { return nil }
         var lossSum = 0.0, batches = 0
@@ -264,7 +264,12 @@ public final class Trainer {
             }
         }
         var acc = ScoreAccumulator()
-        let transcriber = Transcriber(model: model, beam: nil)
+        var search: BeamOptions?
+        if config.validSearch.beam > 1 {
+            search = BeamOptions(beam: config.validSearch.beam)
+            search?.ctcWeight = config.validSearch.ctcWeight
+        }
+        let transcriber = Transcriber(model: model, beam: search)
         for ex in valid.examples {
             let hyp = transcriber.transcribe(features: ex.features, duration: ex.seconds).text
             acc.add(id: ex.id, reference: ex.text, hypothesis: hyp)

@@ -62,6 +62,15 @@ public struct VTLPConfig: Codable, Equatable, Sendable {
     public init() {}
 }
 
+/// The search that scores validation and so picks the best checkpoint: beam 1 is greedy (the default). A model
+/// whose greedy output loops (a young attention decoder) is better judged with a joint CTC beam.
+public struct ValidSearchConfig: Codable, Equatable, Sendable {
+    public var beam: Int = 1
+    /// Joint CTC weight λ of the beam search when beam > 1 and the model has a CTC head.
+    public var ctcWeight: Float = 0.3
+    public init() {}
+}
+
 public struct TrainingConfig: Codable, Equatable, Sendable {
     public var seed: UInt64 = 1
     public var model: ModelConfig = ModelConfig()
@@ -90,6 +99,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Train the encoder with its streaming (chunked) constraint on this fraction of batches (0...1).
     public var streamingFraction: Float = 0
     public var validEvery: Int = 500
+    /// How validation decodes (greedy unless set).
+    public var validSearch = ValidSearchConfig()
     public var checkpointEvery: Int = 500
     public var keepCheckpoints: Int = 5
     /// Average the last K checkpoints into the final model (1 = no averaging).
@@ -129,6 +140,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
             throw bad("guided_attention", "needs weight >= 0, sigma > 0 and until_step >= 0")
         }
         guard curriculumEpochs >= 0 else { throw bad("curriculum_epochs", "must be >= 0") }
+        guard (1...16).contains(validSearch.beam), (0...1).contains(validSearch.ctcWeight) else {
+            throw bad("valid_search", "needs beam in 1...16 and ctc_weight in 0...1, got beam \(validSearch.beam), ctc_weight \(validSearch.ctcWeight)")
+        }
         guard (0..<0.5).contains(vtlp.maxWarp) else { throw bad("vtlp.max_warp", "must be in [0, 0.5), got \(vtlp.maxWarp) (0.1 is usual)") }
         if streamingFraction > 0 && model.encoder.streaming == nil {
             throw bad("streaming_fraction", "needs model.encoder.streaming (chunk and lookahead)")
