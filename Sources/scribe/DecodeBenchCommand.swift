@@ -112,10 +112,10 @@ struct DecodeBenchCommand: ParsableCommand {
         let enc = time { encode().values.shape[1] }
         let gr = time { greedy.decode(decoder()).tokens.count }
         let bm = time { search.decode(decoder()).first?.tokens.count ?? 0 }
-        // Joint CTC/attention beam search (the CLI default, λ = 0.3) when the model has a CTC head: Scribe only,
-        // the PyTorch peer runs the attention-only search above.
+        // Joint CTC/attention beam search (the CLI default: the model's λ, at least 0.3 when it sets 0) when the model
+        // has a CTC head: Scribe only, the PyTorch peer runs the attention-only search above.
         var jointOptions = options
-        jointOptions.ctcWeight = 0.3
+        jointOptions.ctcWeight = model.config.decoding.ctcWeight > 0 ? model.config.decoding.ctcWeight : 0.3
         let jointSearch = BeamSearch(options: jointOptions)
         let jt = model.ctcHead == nil ? nil : time {
             let (values, lengths) = encode()
