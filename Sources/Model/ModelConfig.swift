@@ -151,6 +151,14 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         guard (0...1).contains(decoding.ctcWeight) else { throw bad("decoding.ctc_weight", "must be in 0...1, got \(decoding.ctcWeight)") }
     }
 
+    /// This config without its decoding defaults, which hold no weights: two models whose `architecture`s are equal
+    /// can share weights (`scribe train --init`, `scribe average`).
+    public var architecture: ModelConfig {
+        var c = self
+        c.decoding = DecodingDefaults()
+        return c
+    }
+
     /// Feature size per encoder input frame after subsampling.
     public var subsampledDim: Int {
         switch subsampling.kind {

@@ -62,10 +62,8 @@ public enum Checkpoint {
         var acc = sums
         for path in paths.dropFirst() {
             let m = try ModelDirectory.load(path)
-            // Decoding defaults are not weights: a shipped model (with its tuned "decoding") averages with its checkpoints.
-            var architecture = m.config
-            architecture.decoding = first.config.decoding
-            guard architecture == first.config else { throw TrainingError.average(path: path, first: paths[0]) }
+            // A shipped model (with its tuned "decoding") averages with its checkpoints.
+            guard m.config.architecture == first.config.architecture else { throw TrainingError.average(path: path, first: paths[0]) }
             for (k, (_, t)) in m.namedParameters.enumerated() { for i in t.data.indices { acc[k][i] += Double(t.data[i]) } }
         }
         let n = Double(paths.count)

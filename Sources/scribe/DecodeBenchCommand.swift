@@ -112,8 +112,9 @@ struct DecodeBenchCommand: ParsableCommand {
         let enc = time { encode().values.shape[1] }
         let gr = time { greedy.decode(decoder()).tokens.count }
         let bm = time { search.decode(decoder()).first?.tokens.count ?? 0 }
-        // Joint CTC/attention beam search (the CLI default: the model's λ, at least 0.3 when it sets 0) when the model
-        // has a CTC head: Scribe only, the PyTorch peer runs the attention-only search above.
+        // Joint CTC/attention beam search with the model's λ (the CLI default; 0.3 if the model asks for attention
+        // only, so there is still a joint search to time) when the model has a CTC head: Scribe only, the PyTorch
+        // peer runs the attention-only search above.
         var jointOptions = options
         jointOptions.ctcWeight = model.config.decoding.ctcWeight > 0 ? model.config.decoding.ctcWeight : 0.3
         let jointSearch = BeamSearch(options: jointOptions)

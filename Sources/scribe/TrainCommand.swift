@@ -60,9 +60,7 @@ struct TrainCommand: ParsableCommand {
             if mine.encoder.streaming != nil && m.config.encoder.streaming != nil {
                 mine.encoder.streaming = m.config.encoder.streaming                                   // chunking holds no weights
             }
-            var theirs = m.config
-            theirs.decoding = mine.decoding                                                           // search settings hold no weights
-            guard mine == theirs else {
+            guard mine.architecture == m.config.architecture else {
                 throw ValidationError("--init \(initFrom): its architecture differs from the config's model; --init needs the same one")
             }
             cfg.model.normalization = m.config.normalization
