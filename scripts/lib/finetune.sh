@@ -2,6 +2,7 @@
 # stage of the default model's recipe (finetune), ablation pairs run side by side (side_by_side, dev_wer).
 # mix_manifest builds a stage's training mix.
 # Run from the repository root.
+source scripts/lib/eval.sh
 
 # $scribe: SCRIBE=path/to/scribe, else the release build in .build-release.
 scribe_binary() {
@@ -65,9 +66,9 @@ side_by_side() {
 
 # dev_wer NAME...: each models/NAME's dev-split WER/CER (corpus/dev.jsonl, beam 4, the model's λ, no LM).
 dev_wer() {
-  local arm line
+  local arm rates
   for arm in "$@"; do
-    line=$(OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-SKYLAKEX} "$scribe" eval --model "models/$arm" --manifest corpus/dev.jsonl --beam 4 --lm none --json 2>/dev/null | tail -1)
-    python3 -c 'import json, sys; s = json.loads(sys.argv[2]); print("%s: dev WER %.1f%% CER %.1f%% (beam 4, the model'"'"'s λ)" % (sys.argv[1], 100 * s["wer"], 100 * s["cer"]))' "$arm" "$line"
+    rates=$(SCRIBE=$scribe eval_rates "models/$arm" corpus/dev.jsonl --beam 4 --lm none)
+    echo "$arm: dev WER ${rates% *}% CER ${rates#* }% (beam 4, the model's λ)"
   done
 }
