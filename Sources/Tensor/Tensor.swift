@@ -109,6 +109,10 @@ public final class Tensor {
         grad!.withUnsafeMutableBufferPointer { body($0) }
     }
 
+    /// Adds `g` (same count as `data`) into the gradient, as if a backward pass had reached this tensor with it
+    /// (data-parallel training sums the replicas' gradients into the master's with it).
+    public func addGrad(_ g: [Float]) { accumulateGrad(g) }
+
     /// Adds `g` (same count) into the gradient.
     func accumulateGrad(_ g: [Float]) {
         if grad == nil { grad = g; return }

@@ -18,6 +18,8 @@ public final class Trainer {
     public let outDirectory: String
     public private(set) var state: TrainerState
     let schedule: LRSchedule
+    /// The model's replicas when `config.parallel` is `.batch` with several threads (nil otherwise).
+    let dataParallel: DataParallel?
     /// Called with a progress line after each step.
     public var onProgress: ((String) -> Void)?
     /// Called with each validation result.
@@ -29,8 +31,14 @@ public final class Trainer {
         self.train = train
         self.valid = valid
         self.outDirectory = outDirectory
-        Threading.configure(threads: config.threads)
         model = SpeechRecognizer(config: config.model)
+        if config.parallel == .batch && config.threads > 1 {
+            Threading.configure(threads: 1)               // one level: the shards' threads, BLAS single-threaded
+            dataParallel = DataParallel(master: model, shards: config.threads)
+        } else {
+            Threading.configure(threads: config.threads)
+            dataParallel = nil
+        }
         let params = model.parameters
         switch config.optimizer {
         case .adam: optimizer = Adam(parameters: params, learningRate: config.learningRate, weightDecay: config.weightDecay)
@@ -87,15 +95,58 @@ public final class Trainer {
         return (attention * Tensor(shape: [b, u, t], data: w)).sum().scaled(1 / Float(max(rows, 1)))
     }
 
-    func loss(examples: [Example], augment: Bool, rng: inout RNG, samplingProbability p: Float, guidedWeight: Float = 0) -> (Tensor, Tensor, Tensor?) {
+    /// A batch after augmentation: what a forward pass needs besides the model and its dropout/sampling RNG.
+    struct PreparedBatch {
+        var examples: [Example]
+        /// Augmented features, one matrix per example.
+        var features: [FeatureMatrix]
+        /// The streaming constraint when this batch trains the chunked encoder.
+        var streaming: ChunkSpec?
+
+        /// Examples `r` of the batch, with the same streaming choice.
+        func shard(_ r: Range<Int>) -> PreparedBatch {
+            PreparedBatch(examples: Array(examples[r]), features: Array(features[r]), streaming: streaming)
+        }
+        /// Cross-entropy targets (every token plus EOS; the loss's mean runs over them).
+        var targetCount: Int { examples.reduce(0) { $0 + $1.tokens.count + 1 } }
+    }
+
+    /// A batch's loss on the tape, and its parts (each a mean over the batch as its own loss defines it).
+    struct LossParts {
+        var total: Tensor
+        var ce: Tensor
+        var ctc: Tensor?
+        /// The guided-attention loss (unweighted) when it applied.
+        var guided: Float?
+    }
+
+    /// Augments `examples` (VTLP, then SpecAugment, drawn in example order) and draws whether the batch streams.
+    func prepare(examples: [Example], augment: Bool, rng: inout RNG) -> PreparedBatch {
         let feats = examples.map { e -> FeatureMatrix in
             guard augment else { return e.features }
             let warped = config.vtlp.apply(e.features, features: config.model.features, rng: &rng)
             return config.specAugment.apply(warped, rng: &rng)
         }
-        let (x, lengths) = SpeechRecognizer.batch(feats)                                   // [B, T, F]
         let streaming: ChunkSpec? = (augment && config.streamingFraction > 0 && rng.nextFloat() < config.streamingFraction)
             ? config.model.encoder.streaming : nil
+        return PreparedBatch(examples: examples, features: feats, streaming: streaming)
+    }
+
+    func loss(examples: [Example], augment: Bool, rng: inout RNG, samplingProbability p: Float, guidedWeight: Float = 0) -> (Tensor, Tensor, Tensor?) {
+        let prepared = prepare(examples: examples, augment: augment, rng: &rng)
+        let parts = forward(prepared, model: model, augment: augment, rng: &rng, samplingProbability: p, guidedWeight: guidedWeight)
+        lastGuided = parts.guided
+        return (parts.total, parts.ce, parts.ctc)
+    }
+
+    /// The loss of a prepared batch on `model`. `scale` multiplies the cross-entropy, CTC and guided terms of the
+    /// total (a shard's share of the batch, so that the shards' totals add up to the batch's); the returned parts
+    /// are unscaled.
+    func forward(_ batch: PreparedBatch, model: SpeechRecognizer, augment: Bool, rng: inout RNG, samplingProbability p: Float,
+                 guidedWeight: Float = 0, scale: (ce: Float, ctc: Float, guided: Float) = (1, 1, 1)) -> LossParts {
+        let examples = batch.examples
+        let (x, lengths) = SpeechRecognizer.batch(batch.features)                           // [B, T, F]
+        let streaming = batch.streaming
         let (values, encLengths) = augment && config.model.encoder.dropout > 0
             ? withUnsafeMutablePointer(to: &rng) { model.encode(x, lengths: lengths, streaming: streaming, dropoutRNG: $0) }
             : model.encode(x, lengths: lengths, streaming: streaming)                 // [B, T', E]
@@ -124,17 +175,20 @@ public final class Trainer {
         for (b, t) in targets.enumerated() { for (i, tok) in t.enumerated() { flat[b * u + i] = tok } }
         let ce = Tensor.crossEntropy(logits: logits.reshaped([examples.count * u, v]), targets: flat,
                                      ignoreIndex: Vocabulary.pad, labelSmoothing: config.labelSmoothing)
-        var guided: Tensor?
+        var guided: Tensor?, guidedValue: Float?
         if guidedWeight > 0, let attention {
             let g = Self.guidedAttentionLoss(attention, outputs: inputs.map(\.count), frames: encLengths, sigma: config.guidedAttention.sigma)
-            lastGuided = g.item
-            guided = g.scaled(guidedWeight)
+            guidedValue = g.item
+            guided = g.scaled(guidedWeight * scale.guided)
         }
-        guard let head = model.ctcHead, config.model.ctcWeight > 0 else { return (guided.map { ce + $0 } ?? ce, ce, nil) }
+        let scaledCE = scale.ce == 1 ? ce : ce.scaled(scale.ce)
+        guard let head = model.ctcHead, config.model.ctcWeight > 0 else {
+            return LossParts(total: guided.map { scaledCE + $0 } ?? scaledCE, ce: ce, ctc: nil, guided: guidedValue)
+        }
         let ctc = Tensor.ctcLoss(logits: head(values), inputLengths: encLengths, targets: examples.map(\.tokens), blank: Vocabulary.pad)
         let w = config.model.ctcWeight
-        let total = ce.scaled(1 - w) + ctc.scaled(w)
-        return (guided.map { total + $0 } ?? total, ce, ctc)
+        let total = ce.scaled((1 - w) * scale.ce) + ctc.scaled(w * scale.ctc)
+        return LossParts(total: guided.map { total + $0 } ?? total, ce: ce, ctc: ctc, guided: guidedValue)
     }
 
     static func sampleToken(_ logits: ArraySlice<Float>, rng: inout RNG) -> Int {
@@ -153,6 +207,7 @@ public final class Trainer {
     /// One optimizer step on `batch` (indices into the training set). Returns the loss.
     @discardableResult
     public func step(batch: [Int]) -> Float {
+        if let dataParallel, batch.count > 1 { return parallelStep(batch: batch, replicas: dataParallel) }
         let p = config.scheduledSampling.probability(step: state.step)
         var rng = state.rng
         lastGuided = nil
@@ -167,6 +222,53 @@ public final class Trainer {
         optimizer.zeroGrad()
         state.step += 1
         return total.item
+    }
+
+    /// Each shard's share of what the batch's loss means run over: targets for cross-entropy and guided attention
+    /// (every output step has both), utterances for CTC (a mean of per-utterance losses).
+    static func shardScales(_ shards: [PreparedBatch], of batch: PreparedBatch) -> [(ce: Float, ctc: Float, guided: Float)] {
+        let targets = Float(batch.targetCount), utterances = Float(batch.examples.count)
+        return shards.map { (ce: Float($0.targetCount) / targets, ctc: Float($0.examples.count) / utterances,
+                             guided: Float($0.targetCount) / targets) }
+    }
+
+    /// `step` in data-parallel mode: the batch is augmented as a whole (the same draws as a serial step), then split
+    /// into one shard per thread. Each shard's dropout and scheduled sampling draw from their own RNG, seeded from
+    /// the run's. Each shard's loss terms are weighted by its share of what the batch's mean runs over (targets
+    /// for cross-entropy and guided attention, utterances for CTC), so the gradients add up to the batch's.
+    func parallelStep(batch: [Int], replicas: DataParallel) -> Float {
+        let p = config.scheduledSampling.probability(step: state.step)
+        let guidedWeight = config.guidedAttention.weight(step: state.step)
+        var rng = state.rng
+        let prepared = prepare(examples: batch.map { train.examples[$0] }, augment: true, rng: &rng)
+        let ranges = DataParallel.split(batch.count, parts: replicas.shards)
+        let shards = ranges.map { prepared.shard($0) }
+        let seeds = ranges.map { _ in rng.next() }
+        state.rng = rng
+        let scales = Self.shardScales(shards, of: prepared)
+        let parts = IndexedResults<LossParts>(count: shards.count)
+        let totals = replicas.step(shards: shards.count) { k, m in
+            var local = RNG(seed: seeds[k])
+            let r = self.forward(shards[k], model: m, augment: true, rng: &local, samplingProbability: p,
+                                 guidedWeight: guidedWeight, scale: scales[k])
+            parts.set(k, r)
+            return r.total
+        }
+        let all = parts.values.map { $0! }
+        var ce: Float = 0, ctc: Float = 0, guided: Float = 0
+        for (r, w) in zip(all, scales) {
+            ce += r.ce.item * w.ce
+            ctc += (r.ctc?.item ?? 0) * w.ctc
+            guided += (r.guided ?? 0) * w.guided
+        }
+        lastParts = (ce, all[0].ctc == nil ? nil : ctc)
+        lastGuided = all[0].guided == nil ? nil : guided
+        _ = clipGradNorm(optimizer.parameters, maxNorm: config.gradientClip)
+        optimizer.learningRate = schedule.learningRate(at: state.step + 1)
+        optimizer.step()
+        optimizer.zeroGrad()
+        state.step += 1
+        return totals.reduce(0) { $0 + $1.item }
     }
 
     // MARK: the loop
@@ -270,10 +372,16 @@ public final class Trainer {
             search?.ctcWeight = config.validSearch.ctcWeight
         }
         let transcriber = Transcriber(model: model, beam: search)
-        for ex in valid.examples {
-            let hyp = transcriber.transcribe(features: ex.features, duration: ex.seconds).text
-            acc.add(id: ex.id, reference: ex.text, hypothesis: hyp)
+        // In data-parallel mode BLAS is single-threaded, so the utterances are decoded on the shards' threads.
+        let workers = dataParallel?.shards ?? 1
+        let hyps = IndexedResults<String>(count: valid.examples.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for i in stride(from: w, to: valid.examples.count, by: workers) {
+                let ex = valid.examples[i]
+                hyps.set(i, transcriber.transcribe(features: ex.features, duration: ex.seconds).text)
+            }
         }
+        for (ex, hyp) in zip(valid.examples, hyps.values) { acc.add(id: ex.id, reference: ex.text, hypothesis: hyp!) }
         let r = acc.report()
         return (lossSum / Double(max(batches, 1)), r.characters.rate ?? 0, r.words.rate ?? 0)
     }

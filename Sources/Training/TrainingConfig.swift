@@ -82,6 +82,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var curriculumEpochs: Int = 0
     /// Stop after this many optimizer steps (0 = run all epochs).
     public var maxSteps: Int = 0
+    /// How a training step uses several threads. Both are deterministic for a given thread count; they differ in
+    /// the order floating-point sums are taken, so a run's numbers depend on the mode.
+    /// - blas: BLAS threads inside each matrix product (and the large elementwise kernels split).
+    /// - batch: data parallel: the batch is split into `threads` shards, each run forward and backward on its own
+    ///   thread and model replica with single-threaded BLAS, and their gradients are added.
+    public enum ParallelMode: String, Codable, Sendable, CaseIterable { case blas, batch }
     public enum OptimizerKind: String, Codable, Sendable { case adam, adamw, sgd }
     public var optimizer: OptimizerKind = .adam
     public var learningRate: Float = 1e-3
@@ -105,8 +111,10 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var keepCheckpoints: Int = 5
     /// Average the last K checkpoints into the final model (1 = no averaging).
     public var averageLast: Int = 1
-    /// Threads: 1 runs BLAS single-threaded (bit-reproducible); 2 lets BLAS use both cores.
+    /// Threads: 1 runs BLAS single-threaded (bit-reproducible); more use that many cores, as `parallel` says.
     public var threads: Int = 2
+    /// How a step uses `threads` > 1: BLAS threads inside each op, or the batch split into one shard per thread.
+    public var parallel: ParallelMode = .blas
 
     public init() {}
 

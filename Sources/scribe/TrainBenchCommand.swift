@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import Model
 import Tensor
+import Training
 
 struct TrainBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,6 +24,9 @@ struct TrainBenchCommand: ParsableCommand {
 
     @Option(help: "Timed steps per thread count.")
     var `repeat`: Int = 3
+
+    @Option(help: "How a step uses its threads: blas = BLAS threads inside each op; batch = the batch split into one shard per thread, each on single-threaded BLAS (data parallel).")
+    var parallel: TrainingConfig.ParallelMode = .blas
 
     @Option(help: "Untimed steps first.")
     var warmup: Int = 1
@@ -64,7 +68,8 @@ struct TrainBenchCommand: ParsableCommand {
         let inputs = tokens.map { [Vocabulary.sos] + $0 }
         let targets = tokens.flatMap { $0 + [Vocabulary.eos] }                    // [B · (U)]
         let u = chars + 1
-        let step = {
+        let replicas = DataParallel(master: model, shards: threadCounts.max()!)
+        let blasStep = {
             let (values, encLengths) = model.encode(x, lengths: lengths)          // [B, T/4, 512]
             let logits = model.decodeTeacherForced(values: values, lengths: encLengths, inputs: inputs)  // [B, U, V]
             let loss = Tensor.crossEntropy(logits: logits.reshaped([batch * u, logits.shape[2]]), targets: targets,
@@ -75,9 +80,26 @@ struct TrainBenchCommand: ParsableCommand {
             optimizer.zeroGrad()
             return loss.item
         }
+        // Data parallel: each shard's mean cross-entropy weighted by its share of the batch's targets.
+        let batchStep = { (n: Int) -> Float in
+            let shards = DataParallel.split(batch, parts: n)
+            let losses = replicas.step(shards: shards.count) { k, m in
+                let r = shards[k]
+                let (values, encLengths) = m.encode(x.slice(axis: 0, r), lengths: Array(lengths[r]))
+                let logits = m.decodeTeacherForced(values: values, lengths: encLengths, inputs: Array(inputs[r]))
+                let loss = Tensor.crossEntropy(logits: logits.reshaped([r.count * u, logits.shape[2]]),
+                                               targets: Array(targets[(r.lowerBound * u)..<(r.upperBound * u)]), ignoreIndex: Vocabulary.pad)
+                return loss.scaled(Float(r.count) / Float(batch))
+            }
+            _ = clipGradNorm(optimizer.parameters, maxNorm: 5)
+            optimizer.step()
+            optimizer.zeroGrad()
+            return losses.reduce(0) { $0 + $1.item }
+        }
         let audio = Double(batch * frames) / 100
         for n in threadCounts {
-            Threading.configure(threads: n)
+            Threading.configure(threads: parallel == .batch ? 1 : n)
+            let step = parallel == .batch ? { batchStep(n) } : blasStep
             var cpu: [Double] = [], wall: [Double] = [], losses: [Float] = []
             for i in 0..<(warmup + `repeat`) {
                 let c0 = Self.cpuSeconds(), t0 = DispatchTime.now().uptimeNanoseconds
@@ -87,7 +109,7 @@ struct TrainBenchCommand: ParsableCommand {
                 losses.append(l)
             }
             let r3 = { (v: Double) in (v * 1000).rounded() / 1000 }
-            let line: [String: Any] = ["threads": n, "cpu_s": cpu.map(r3), "wall_s": wall.map(r3), "audio_s": audio,
+            let line: [String: Any] = ["threads": n, "parallel": parallel.rawValue, "cpu_s": cpu.map(r3), "wall_s": wall.map(r3), "audio_s": audio,
                                        "loss": losses.map { Double($0) }]
             let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))

@@ -25,6 +25,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Output model directory.") var out: String
     @Flag(help: "Continue from the newest checkpoint in OUT/checkpoints.") var resume = false
     @Option(help: "Override the config's max_steps.") var maxSteps: Int?
+    @Option(help: ArgumentHelp(
+        "Override the config's parallel (also on --resume): how a step uses its threads. blas = BLAS threads inside each op; batch = the batch split into one shard per thread, each with single-threaded BLAS (data parallel; about 1.25× faster on 2 cores, bench/run train). The modes sum in a different order, so their numbers differ in the last bits.",
+        valueName: "mode")) var parallel: TrainingConfig.ParallelMode?
     @Option(help: ArgumentHelp("Keep the raw features of the manifests' audio in this directory and reuse them on later runs (a restart then skips feature extraction).",
                                valueName: "dir")) var featureCache: String?
     @Option(name: .customLong("init"), help: ArgumentHelp(
@@ -51,6 +54,7 @@ struct TrainCommand: ParsableCommand {
             }
         }
         if let maxSteps { cfg.maxSteps = maxSteps }
+        if let parallel { cfg.parallel = parallel }
         var initial: SpeechRecognizer?
         if let initFrom {
             let m = try ModelDirectory.load(initFrom)
@@ -116,3 +120,5 @@ struct TrainCommand: ParsableCommand {
         say("\ndone: \(trainer.state.step) steps; best valid WER \(trainer.state.bestWER.map { String(format: "%.2f%%", 100 * $0) } ?? "n/a") at step \(trainer.state.bestStep ?? 0); model in \(out)")
     }
 }
+
+extension TrainingConfig.ParallelMode: ExpressibleByArgument {}
