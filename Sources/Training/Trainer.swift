@@ -58,6 +58,13 @@ public final class Trainer {
 
     func restore(state: TrainerState) { self.state = state }
 
+    /// Forgets the best validation WER so far (`scribe train --resume` with another validation search, whose WERs
+    /// are not comparable); the next validation sets it again and saves its model.
+    public func forgetBest() {
+        state.bestWER = nil
+        state.bestStep = nil
+    }
+
     /// Copies the weights of `model` (same architecture) into this run's model (`scribe train --init`).
     public func initialize(from other: SpeechRecognizer) {
         for ((_, dst), (_, src)) in zip(model.namedParameters, other.namedParameters) { dst.data = src.data }

@@ -17,6 +17,12 @@ public struct TrainerState: Codable, Equatable {
     public var elapsed: Double = 0
 
     public init(seed: UInt64) { rng = RNG(seed: seed ^ 0x5C21_BE00) }
+
+    /// Checkpoints use snake_case keys: `bestWER` is written as "best_wer", which reads back as "bestWer", so
+    /// that is its key (without it, every resume forgot the best WER and the next validation replaced the best model).
+    enum CodingKeys: String, CodingKey {
+        case step, epoch, batchInEpoch, rng, bestWER = "bestWer", bestStep, elapsed
+    }
 }
 
 /// One line of the JSON Lines training log.

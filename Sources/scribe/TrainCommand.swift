@@ -28,6 +28,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp(
         "Override the config's parallel (also on --resume): how a step uses its threads. blas = BLAS threads inside each op; batch = the batch split into one shard per thread, each with single-threaded BLAS (data parallel; about 1.25× faster on 2 cores, bench/run train). The modes sum in a different order, so their numbers differ in the last bits.",
         valueName: "mode")) var parallel: TrainingConfig.ParallelMode?
+    @Option(help: ArgumentHelp(
+        "Override the config's valid_search.beam (also on --resume): validation decodes with this beam (1 = greedy). When a resumed run's validation search changes, its best-so-far WER is forgotten, since the numbers are not comparable.",
+        valueName: "beam")) var validBeam: Int?
+    @Option(help: ArgumentHelp("Override the config's valid_search.ctc_weight (also on --resume; see --valid-beam).", valueName: "λ")) var validCtcWeight: Float?
     @Option(help: ArgumentHelp("Keep the raw features of the manifests' audio in this directory and reuse them on later runs (a restart then skips feature extraction).",
                                valueName: "dir")) var featureCache: String?
     @Option(name: .customLong("init"), help: ArgumentHelp(
@@ -55,6 +59,10 @@ struct TrainCommand: ParsableCommand {
         }
         if let maxSteps { cfg.maxSteps = maxSteps }
         if let parallel { cfg.parallel = parallel }
+        let checkpointSearch = cfg.validSearch
+        if let validBeam { cfg.validSearch.beam = validBeam }
+        if let validCtcWeight { cfg.validSearch.ctcWeight = validCtcWeight }
+        try cfg.validate(path: resume ? "\(out) (checkpoint config with overrides)" : config!)
         var initial: SpeechRecognizer?
         if let initFrom {
             let m = try ModelDirectory.load(initFrom)
@@ -102,6 +110,10 @@ struct TrainCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let trainer = try Trainer(config: cfg, train: trainSet, valid: validSet, outDirectory: out, resumeFrom: checkpoint)
         if let checkpoint { say("resumed from \(checkpoint) at step \(trainer.state.step)") }
+        if checkpoint != nil && cfg.validSearch != checkpointSearch && trainer.state.bestWER != nil {
+            trainer.forgetBest()
+            say("validation search changed (beam \(checkpointSearch.beam) → \(cfg.validSearch.beam), CTC weight \(checkpointSearch.ctcWeight) → \(cfg.validSearch.ctcWeight)): the best WER so far is forgotten; the next validation sets it")
+        }
         if let initial, let initFrom {
             trainer.initialize(from: initial)
             say("weights initialized from \(initFrom)")

@@ -58,6 +58,7 @@ final class AudioFormatTests: XCTestCase {
 
     func testRawPCMFileWithGivenFormat() throws {
         let dir = TestPaths.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("x.raw").path
         // 0.5 s of a 300 Hz tone, stereo s16le at 8 kHz; both channels equal.
         var bytes = Data()

@@ -16,6 +16,7 @@ final class FeaturesCLITests: XCTestCase {
 
     func testWritesNPYAndSummary() throws {
         let dir = TestPaths.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("f.npy").path
         let r = try CommandRunner.scribe(["features", fixture, "--out", out])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -41,6 +42,7 @@ final class FeaturesCLITests: XCTestCase {
 
     func testBadInputs() throws {
         let dir = TestPaths.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let text = dir.appendingPathComponent("text.wav").path
         try Data("hello, I am text".utf8).write(to: URL(fileURLWithPath: text))
         try assertFails(["features", dir.appendingPathComponent("missing.wav").path], mentions: "no such file")

@@ -11,6 +11,7 @@ final class LanguageModelCLITests: XCTestCase {
 
     func testTrainUseAndRefuse() throws {
         let dir = TestPaths.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let manifest = dir.appendingPathComponent("m.jsonl").path
         try words.map { "{\"audio_filepath\": \"\(clip($0))\", \"duration\": 1.0, \"text\": \"\($0)\"}" }
             .joined(separator: "\n").write(toFile: manifest, atomically: true, encoding: .utf8)

@@ -33,6 +33,7 @@ final class TranscribeCLITests: XCTestCase {
         let vtt = try CommandRunner.scribe(["--model", model, "--format", "vtt", clip("up")])
         XCTAssertTrue(vtt.stdout.hasPrefix("WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nup\n"), vtt.stdout)
         let dir = TestPaths.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let r = try CommandRunner.scribe(["--model", model, "--output-dir", dir.path, "--format", "vtt", clip("yes"), clip("no")])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("yes.vtt").path))
@@ -122,6 +123,7 @@ final class TranscribeCLITests: XCTestCase {
 
     func testEvalAlignInfo() throws {
         let dir = TestPaths.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let manifest = dir.appendingPathComponent("m.jsonl").path
         try words.map { "{\"audio_filepath\": \"\(clip($0))\", \"duration\": 1.0, \"text\": \"\($0)\"}" }
             .joined(separator: "\n").write(toFile: manifest, atomically: true, encoding: .utf8)

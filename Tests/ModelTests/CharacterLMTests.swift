@@ -36,6 +36,7 @@ final class CharacterLMTests: XCTestCase {
     func testFileRoundTripAndDamagedFiles() throws {
         let lm = try CharacterLM(sentences: ["hello world", "yellow words"].map(ids), order: 5, classes: v.count)
         let dir = TestPaths.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("lm.bin").path
         try lm.save(to: path)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["lm.bin"], "no temp file left")
