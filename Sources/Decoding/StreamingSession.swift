@@ -49,6 +49,7 @@ public final class StreamingSession {
     private var lastPartial = ""
     private var extendedFrames = 0          // encoder frames the blockwise search has seen
     private var running: FeatureStats
+    private var onlineMean: OnlineMeanNormalizer?   // the model's online mean normalization, restarted per segment
     private var sawSpeech = false
     private var history = [Float]()         // recent audio: the lead-in, or where a length cut can fall
     /// Audio kept before speech when the pipeline restarts during silence.
@@ -75,6 +76,13 @@ public final class StreamingSession {
         search = BlockwiseBeamSearch(model: model, options: options, margin: margin)
         listener = Self.makeListener(model, chunk: self.chunk)
         running = FeatureStats(dim: model.config.features.nMels)
+        onlineMean = Self.makeOnlineMean(model)
+    }
+
+    static func makeOnlineMean(_ model: SpeechRecognizer) -> OnlineMeanNormalizer? {
+        model.config.normalization.onlineMean.map {
+            OnlineMeanNormalizer(dim: model.config.features.nMels, window: $0.window, priorFrames: $0.priorFrames)
+        }
     }
 
     static func makeListener(_ model: SpeechRecognizer, chunk: ChunkSpec?) -> ListenerStream? {
@@ -146,17 +154,20 @@ public final class StreamingSession {
         if listener == nil || finalPass == .full { features += normalized }
     }
 
-    /// Global statistics when the model has them; otherwise running statistics of the open segment.
+    /// Global statistics when the model has them; otherwise running statistics of the open segment. Then the
+    /// model's online mean normalization, which is causal: the rows get what offline decoding gives them.
     private func normalize(_ rows: [Float]) -> [Float] {
         let n = model.config.normalization, d = model.config.features.nMels
+        let out: [Float]
         switch n.kind {
-        case .none: return rows
-        case .global: return n.apply(FeatureMatrix(frames: rows.count / d, dim: d, data: rows)).data
+        case .none: out = rows
+        case .global: out = n.applyKind(FeatureMatrix(frames: rows.count / d, dim: d, data: rows)).data
         case .utterance:
             let m = FeatureMatrix(frames: rows.count / d, dim: d, data: rows)
             running.accumulate(m)
-            return running.normalize(m).data
+            out = running.normalize(m).data
         }
+        return onlineMean == nil ? out : onlineMean!.normalize(out)
     }
 
     private func values() -> Tensor? {
@@ -237,6 +248,7 @@ public final class StreamingSession {
         lastPartial = ""
         extendedFrames = 0
         running = FeatureStats(dim: model.config.features.nMels)
+        onlineMean?.reset()
         sawSpeech = vad.inSpeech
     }
 }

@@ -83,7 +83,7 @@ extension ModelConfig {
     /// Optional fields of a model config, with the keys their objects may hold.
     public static let optionalKeys: [String: [String]] = [
         "features.f_max": [], "encoder.streaming": ["chunk", "lookahead", "mode"],
-        "normalization.mean": [], "normalization.std": [],
+        "normalization.mean": [], "normalization.std": [], "normalization.online_mean": ["window", "prior_frames"],
     ]
 
     /// Reads a config.json (missing keys take the reference defaults) and validates it.

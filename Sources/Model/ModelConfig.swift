@@ -11,12 +11,22 @@ public struct NormalizationConfig: Codable, Equatable, Sendable {
     /// Global statistics (kind global): per-mel-band mean and standard deviation.
     public var mean: [Float]?
     public var std: [Float]?
-    public init(kind: Kind = .utterance, mean: [Float]? = nil, std: [Float]? = nil) {
-        self.kind = kind; self.mean = mean; self.std = std
+    /// Online (causal) mean normalization after `kind`'s (nil = none): each frame minus a sliding-window mean of the
+    /// frames up to it (`OnlineMeanNormalizer`). Streams get exactly what whole utterances get.
+    public var onlineMean: OnlineMeanConfig?
+    public init(kind: Kind = .utterance, mean: [Float]? = nil, std: [Float]? = nil, onlineMean: OnlineMeanConfig? = nil) {
+        self.kind = kind; self.mean = mean; self.std = std; self.onlineMean = onlineMean
     }
 
     /// Normalizes raw log-mel features [T, F] as configured.
     public func apply(_ m: FeatureMatrix) -> FeatureMatrix {
+        let out = applyKind(m)
+        guard let o = onlineMean else { return out }
+        return OnlineMeanNormalizer.apply(out, window: o.window, priorFrames: o.priorFrames)
+    }
+
+    /// `kind`'s normalization alone (the online mean's input).
+    public func applyKind(_ m: FeatureMatrix) -> FeatureMatrix {
         switch kind {
         case .none: return m
         case .utterance: return m.normalizedPerUtterance()
@@ -27,6 +37,15 @@ public struct NormalizationConfig: Codable, Equatable, Sendable {
             return out
         }
     }
+}
+
+/// Settings of online mean normalization (`"online_mean": {"window", "prior_frames"}` in a model config).
+public struct OnlineMeanConfig: Codable, Equatable, Sendable {
+    /// Frames in the sliding window (300 = 3 s at the 10 ms hop).
+    public var window: Int = 300
+    /// Pseudo-frames of zero mean the window's mean is shrunk towards (100 = 1 s): short utterances lose less.
+    public var priorFrames: Int = 100
+    public init(window: Int = 300, priorFrames: Int = 100) { self.window = window; self.priorFrames = priorFrames }
 }
 
 public struct SubsamplingConfig: Codable, Equatable, Sendable {
@@ -121,6 +140,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
                 throw bad("normalization", "global normalization needs mean and std of \(features.nMels) values (features.n_mels)")
             }
             guard s.allSatisfy({ $0 > 0 && $0.isFinite }), m.allSatisfy(\.isFinite) else { throw bad("normalization.std", "must be positive and finite") }
+        }
+        if let o = normalization.onlineMean, o.window < 1 || o.window > 100_000 || o.priorFrames < 0 || o.priorFrames > 100_000 {
+            throw bad("normalization.online_mean", "needs window in 1...100000 and prior_frames in 0...100000, got \(o.window) and \(o.priorFrames)")
         }
         guard subsampling.channels > 0 else { throw bad("subsampling.channels", "must be positive") }
         guard (0...4).contains(subsampling.pyramidLevels) else { throw bad("subsampling.pyramid_levels", "must be 0...4") }

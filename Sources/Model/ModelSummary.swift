@@ -79,7 +79,7 @@ public struct ModelSummary {
         var out = [String]()
         out.append("parameters: \(parameterCount.formatted()) (\(String(format: "%.1f", Double(parameterCount * 4) / 1_048_576)) MB as float32)")
         for (name, n) in blocks { out.append("  \(name): \(n.formatted())") }
-        out.append("front end: \(c.features.nMels) log-mel bands, \(c.features.winLength)/\(c.features.hopLength)-sample window/hop at \(c.features.sampleRate) Hz, normalization: \(c.normalization.kind.rawValue)")
+        out.append("front end: \(c.features.nMels) log-mel bands, \(c.features.winLength)/\(c.features.hopLength)-sample window/hop at \(c.features.sampleRate) Hz, normalization: \(c.normalization.kind.rawValue)\(c.normalization.onlineMean.map { " + online mean (window \($0.window) frames, prior \($0.priorFrames))" } ?? "")")
         out.append("subsampling: \(c.subsampling.kind.rawValue) → \(String(format: "%g", c.encoderFrameRate)) encoder frames/s")
         if c.encoder.kind == .transformer {
             out.append("encoder: transformer, \(c.encoder.layers) pre-LN layers, d_model \(c.encoder.dModel), \(c.encoder.heads) heads, feed-forward \(c.encoder.feedForward)")

@@ -35,7 +35,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keep the raw features of the manifests' audio in this directory and reuse them on later runs (a restart then skips feature extraction).",
                                valueName: "dir")) var featureCache: String?
     @Option(name: .customLong("init"), help: ArgumentHelp(
-        "Start a new run from the weights of this model directory or checkpoint (same architecture; its normalization statistics are kept; the CTC weight and the streaming chunk may differ).",
+        "Start a new run from the weights of this model directory or checkpoint (same architecture; its normalization statistics are kept; the CTC weight, the streaming chunk and the online mean normalization may differ).",
         valueName: "model-dir")) var initFrom: String?
     @Flag(help: "Print a progress line per step on a terminal, or every 50 steps otherwise; --quiet: none.") var quiet = false
 
@@ -75,7 +75,9 @@ struct TrainCommand: ParsableCommand {
             guard mine.architecture == m.config.architecture else {
                 throw ValidationError("--init \(initFrom): its architecture differs from the config's model; --init needs the same one")
             }
+            let online = cfg.model.normalization.onlineMean    // a setting of this run, not of the weights
             cfg.model.normalization = m.config.normalization
+            cfg.model.normalization.onlineMean = online
             initial = m
         }
         let err = FileHandle.standardError

@@ -68,6 +68,19 @@ final class ModelDirectoryTests: XCTestCase {
         expectError(["config.json", "normalization"])
     }
 
+    /// `normalization.online_mean` round-trips through config.json, keys of its own only, and sane sizes.
+    func testOnlineMeanNormalizationInConfig() throws {
+        var config = tinyConfig()
+        config.normalization.onlineMean = OnlineMeanConfig(window: 250, priorFrames: 40)
+        try ModelDirectory.save(SpeechRecognizer(config: config), to: dir)
+        XCTAssertEqual(try ModelDirectory.load(dir).config.normalization.onlineMean, OnlineMeanConfig(window: 250, priorFrames: 40))
+        XCTAssertTrue(ModelSummary(model: SpeechRecognizer(config: config)).lines().joined(separator: "\n").contains("online mean (window 250 frames, prior 40)"))
+        try editConfig { var n = $0["normalization"] as! [String: Any]; n["online_mean"] = ["window": 0, "prior_frames": 1]; $0["normalization"] = n }
+        expectError(["config.json", "normalization.online_mean", "window"])
+        try editConfig { var n = $0["normalization"] as! [String: Any]; n["online_mean"] = ["window": 10, "priors": 1]; $0["normalization"] = n }
+        expectError(["config.json", "normalization.online_mean.priors"])
+    }
+
     func testUnknownKeyAndVersion() throws {
         _ = try saved()
         try editConfig { var e = $0["encoder"] as! [String: Any]; e["hiden"] = 3; $0["encoder"] = e }

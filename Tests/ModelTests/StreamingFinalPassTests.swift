@@ -60,4 +60,21 @@ final class StreamingFinalPassTests: XCTestCase {
             XCTAssertEqual(try finals(session, samples), [expected], "final beam \(finalBeam)")
         }
     }
+
+    /// With online mean normalization, streamed features are the offline ones: the two-pass final equals the
+    /// offline transcription, and that transcription depends on the normalization, so a stream that skipped or
+    /// misapplied it would differ.
+    func testOnlineMeanNormalizationStreamsAsOffline() throws {
+        let (base, samples, options) = try setUpChunkedModel()
+        var config = base.config
+        config.normalization = NormalizationConfig(kind: .global, mean: [Float](repeating: -6, count: 80), std: [Float](repeating: 3, count: 80),
+                                                   onlineMean: OnlineMeanConfig(window: 20, priorFrames: 5))
+        var plainConfig = config
+        plainConfig.normalization.onlineMean = nil
+        let model = SpeechRecognizer(config: config), plain = SpeechRecognizer(config: plainConfig)
+        let offline = try Transcriber(model: model, beam: options).transcribe(samples: samples).text
+        XCTAssertNotEqual(offline, try Transcriber(model: plain, beam: options).transcribe(samples: samples).text,
+                          "the test needs a model whose output depends on the online mean")
+        XCTAssertEqual(try finals(try StreamingSession(model: model, options: options), samples), [offline])
+    }
 }
