@@ -91,7 +91,7 @@ struct SearchOptions: ParsableArguments {
     var gnmt = false
     @Option(help: "Coverage penalty β (0 = off).")
     var coveragePenalty: Float = 0
-    @Option(help: "EOS threshold γ: end a hypothesis only when log p(eos) ≥ γ + the best other token's (e.g. -1.5; default off).")
+    @Option(parsing: .unconditional, help: "EOS threshold γ: end a hypothesis only when log p(eos) ≥ γ + the best other token's (e.g. -1.5; default off).")
     var eosThreshold: Float?
     @Option(help: "Maximum output characters per encoder frame.")
     var maxLengthRatio: Float = 1.5

@@ -18,6 +18,13 @@ final class TranscribeCLITests: XCTestCase {
         XCTAssertEqual(r.stdout, words.joined(separator: "\n") + "\n")
     }
 
+    /// A negative value after --eos-threshold (its help's example is -1.5) is the value, not an unknown flag.
+    func testNegativeEOSThresholdIsAValue() throws {
+        let r = try CommandRunner.scribe(["--model", model, "--beam", "4", "--eos-threshold", "-1.5", clip("yes")])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "yes\n")
+    }
+
     func testFormatsAndOutputDir() throws {
         let json = try CommandRunner.scribe(["transcribe", "--model", model, "--format", "json", "--n-best", "2", "--beam", "4", clip("left")])
         XCTAssertEqual(json.status, 0, json.stderr)
