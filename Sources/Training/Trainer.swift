@@ -334,6 +334,7 @@ public final class Trainer {
         defer { for (p, d) in zip(model.parameters, saved) { p.data = d } }
         guard let (vl, cer, wer) = validate() else { return }
         var entry = TrainingLogEntry(step: state.step, epoch: state.epoch, kind: "valid-averaged", validLoss: vl, cer: cer, wer: wer, elapsed: state.elapsed)
+        entry.search = validSearchLabel
         entry.samplingProbability = nil
         try log?.write(entry)
         onValidation?(entry)
@@ -393,12 +394,20 @@ public final class Trainer {
         return (lossSum / Double(max(batches, 1)), r.characters.rate ?? 0, r.words.rate ?? 0)
     }
 
+    /// How `validate` decodes, as the log records it.
+    var validSearchLabel: String {
+        let s = config.validSearch
+        guard s.beam > 1 else { return "greedy" }
+        return model.ctcHead != nil && s.ctcWeight > 0 ? "beam \(s.beam), CTC \(s.ctcWeight)" : "beam \(s.beam)"
+    }
+
     func validateAndKeepBest(log: TrainingLog?) throws {
         guard let (vl, cer, wer) = validate() else {
             try ModelDirectory.save(model, to: outDirectory, card: nil)
             return
         }
-        let entry = TrainingLogEntry(step: state.step, epoch: state.epoch, kind: "valid", validLoss: vl, cer: cer, wer: wer, elapsed: state.elapsed)
+        var entry = TrainingLogEntry(step: state.step, epoch: state.epoch, kind: "valid", validLoss: vl, cer: cer, wer: wer, elapsed: state.elapsed)
+        entry.search = validSearchLabel
         try log?.write(entry)
         onValidation?(entry)
         if state.bestWER.map({ wer < $0 }) ?? true {

@@ -43,4 +43,7 @@ public struct TrainingLogEntry: Codable, Sendable {
     public var wer: Double?
     public var elapsed: Double
     public var audioSecondsPerSecond: Double?
+    /// How validation decoded (valid entries): "greedy" or e.g. "beam 4, CTC 0.15". Logs written before it existed
+    /// lack it; a run whose search changed (`--valid-beam` on resume) has WERs of two kinds.
+    public var search: String?
 }

@@ -19,9 +19,18 @@ struct PlotCommand: ParsableCommand {
         guard !train.isEmpty || !valid.isEmpty else { throw ValidationError("\(log): no entries to plot") }
         let left = Panel(title: "loss", series: [("train loss", "#1f77b4", train),
                                                   ("valid loss", "#ff7f0e", valid.compactMap { e in e.validLoss.map { (Double(e.step), $0) } })])
-        let right = Panel(title: "validation error rate (%)", series: [
-            ("CER", "#2ca02c", valid.compactMap { e in e.cer.map { (Double(e.step), 100 * $0) } }),
-            ("WER", "#d62728", valid.compactMap { e in e.wer.map { (Double(e.step), 100 * $0) } })])
+        // One CER and one WER line per validation search: a run resumed with another --valid-beam has two kinds.
+        var searches = [String?]()
+        for e in valid where !searches.contains(e.search) { searches.append(e.search) }
+        let cerColors = ["#2ca02c", "#17becf", "#bcbd22"], werColors = ["#d62728", "#9467bd", "#8c564b"]
+        var rates = [(String, String, [(Double, Double)])]()
+        for (k, search) in searches.enumerated() {
+            let group = valid.filter { $0.search == search }
+            let label = searches.count > 1 || search != nil ? " (\(search ?? "search not logged"))" : ""
+            rates.append(("CER" + label, cerColors[k % 3], group.compactMap { e in e.cer.map { (Double(e.step), 100 * $0) } }))
+            rates.append(("WER" + label, werColors[k % 3], group.compactMap { e in e.wer.map { (Double(e.step), 100 * $0) } }))
+        }
+        let right = Panel(title: "validation error rate (%)", series: rates)
         var svg = #"<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="400" font-family="sans-serif" font-size="12">"#
         svg += #"<rect width="1000" height="400" fill="white"/>"#
         svg += left.render(x: 60, y: 30, w: 400, h: 310)
@@ -54,12 +63,13 @@ struct Panel {
             s += "<text x=\"\(px(vx))\" y=\"\(y + h + 16)\" text-anchor=\"middle\">\(Int(vx))</text>"
         }
         s += "<text x=\"\(x + w / 2)\" y=\"\(y + h + 34)\" text-anchor=\"middle\">step</text>"
+        let legend = x + w - 28 - 6.5 * Double(series.map(\.0.count).max() ?? 0)   // wide enough for the longest name
         for (k, (name, color, pts)) in series.enumerated() where !pts.isEmpty {
             let path = pts.map { String(format: "%.1f,%.1f", px($0.0), py($0.1)) }.joined(separator: " ")
             s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(path)\"/>"
             if pts.count <= 40 { for p in pts { s += "<circle cx=\"\(px(p.0))\" cy=\"\(py(p.1))\" r=\"2.5\" fill=\"\(color)\"/>" } }
-            s += "<rect x=\"\(x + w - 110)\" y=\"\(y + 10 + Double(k) * 18)\" width=\"12\" height=\"3\" fill=\"\(color)\"/>"
-            s += "<text x=\"\(x + w - 92)\" y=\"\(y + 15 + Double(k) * 18)\">\(name)</text>"
+            s += "<rect x=\"\(legend)\" y=\"\(y + 10 + Double(k) * 18)\" width=\"12\" height=\"3\" fill=\"\(color)\"/>"
+            s += "<text x=\"\(legend + 18)\" y=\"\(y + 15 + Double(k) * 18)\">\(name)</text>"
         }
         return s
     }

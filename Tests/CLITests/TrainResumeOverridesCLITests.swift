@@ -43,5 +43,12 @@ final class TrainResumeOverridesCLITests: XCTestCase {
         // The best WER is the one measured with the new search, at step 2.
         let state = try XCTUnwrap(saved["state"] as? [String: Any])
         XCTAssertEqual(state["best_step"] as? Int, 2)
+        // The log says which search each validation used.
+        let searches = try String(contentsOfFile: "\(out)/train.log.jsonl", encoding: .utf8).split(separator: "\n")
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .filter { $0["kind"] as? String == "valid" }.map { $0["search"] as? String ?? "none" }
+        XCTAssertEqual(searches.count, 2)
+        XCTAssertEqual(searches.first, "greedy")
+        XCTAssertTrue(searches.last?.hasPrefix("beam 2") ?? false, "\(searches)")
     }
 }
