@@ -11,11 +11,11 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time forward+backward of the reference encoders (for bench/*.sh).",
         discussion: """
-            lstm: 3-layer bidirectional LSTM, 256 units per direction, input 640.
-            transformer: Linear 640 → 256, × 16 + sinusoidal positions, 6 pre-LN layers (4 heads, FF 1024), final
-            LayerNorm, padding mask. Input [batch, frames, 640] without gradient; backward from a fixed random
-            seed gradient of the output; parameter gradients cleared before every step. Prints
-            {"model", "threads", "ms_per_step" (median wall time), "runs", "cpu_runs" (process CPU time)} per
+            lstm: 3-layer bidirectional LSTM, 256 units per direction, input 640. \
+            transformer: Linear 640 → 256, × 16 + sinusoidal positions, 6 pre-LN layers (4 heads, FF 1024), final \
+            LayerNorm, padding mask. Input [batch, frames, 640] without gradient; backward from a fixed random \
+            seed gradient of the output; parameter gradients cleared before every step. Prints \
+            {"model", "threads", "ms_per_step" (median wall time), "runs", "cpu_runs" (process CPU time)} per \
             thread count.
             """,
         shouldDisplay: false)

@@ -14,13 +14,13 @@ struct DecodeBenchCommand: ParsableCommand {
         commandName: "bench-decode",
         abstract: "Time offline decoding of one utterance with the reference LAS model (for bench/decode.sh).",
         discussion: """
-            Writes to --out: the model directory (config.json, model.safetensors, ModelConfig.reference, seed as
-            configured) and input.safetensors with the features "x" [1, frames, 80] (of --audio looped to length, or
-            seeded normal noise) and
-            "check.logprobs" [check, V]: the log-probs of the first `check` greedy steps (EOS suppressed), for
-            the other side to compare. Then prints one JSON line {"threads": 1, "steps", "beam", "audio_s",
-            "encoder_cpu_s", "greedy_cpu_s", "beam_cpu_s" and the same as *_wall_s} (process CPU and wall
-            seconds per decode, encoder included in greedy and beam); with a CTC head also "joint_cpu_s" and
+            Writes to --out: the model directory (config.json, model.safetensors, ModelConfig.reference, seed as \
+            configured) and input.safetensors with the features "x" [1, frames, 80] (of --audio looped to length, or \
+            seeded normal noise) and \
+            "check.logprobs" [check, V]: the log-probs of the first `check` greedy steps (EOS suppressed), for \
+            the other side to compare. Then prints one JSON line {"threads": 1, "steps", "beam", "audio_s", \
+            "encoder_cpu_s", "greedy_cpu_s", "beam_cpu_s" and the same as *_wall_s} (process CPU and wall \
+            seconds per decode, encoder included in greedy and beam); with a CTC head also "joint_cpu_s" and \
             "joint_wall_s": beam search with joint CTC/attention scoring (λ 0.3, CTC head included).
             """,
         shouldDisplay: false)

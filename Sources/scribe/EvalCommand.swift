@@ -15,9 +15,9 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Evaluate a model on a manifest: WER, CER, alignments, confusions, 95% interval, real-time factor.",
         discussion: """
-            The manifest is NeMo-style JSON Lines ({"audio_filepath", "duration", "text"}, paths relative to it).
-            References and hypotheses go through Scribe's text normalizer (--raw scores the text as it is).
-            --json prints JSON Lines whose last line is a one-line summary with utterances, ref_words, wer, cer,
+            The manifest is NeMo-style JSON Lines ({"audio_filepath", "duration", "text"}, paths relative to it). \
+            References and hypotheses go through Scribe's text normalizer (--raw scores the text as it is). \
+            --json prints JSON Lines whose last line is a one-line summary with utterances, ref_words, wer, cer, \
             substitutions, deletions, insertions, hits, rtf and wer_ci95 (rates as fractions).
             """)
 

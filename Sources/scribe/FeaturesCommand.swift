@@ -9,9 +9,9 @@ struct FeaturesCommand: ParsableCommand {
         commandName: "features",
         abstract: "Compute log-mel features of an audio file or stdin.",
         discussion: """
-            Writes a float32 .npy matrix of shape [frames, 80] with --out; otherwise prints the shape and
-            summary statistics. Defaults reproduce librosa's melspectrogram (25 ms window, 10 ms hop,
-            512-point FFT, 80 Slaney mel bands, natural log floored at 1e-10); --kaldi selects Kaldi-style fbank.
+            Writes a float32 .npy matrix of shape [frames, 80] with --out; otherwise prints the shape and \
+            summary statistics. Defaults reproduce librosa's melspectrogram (25 ms window, 10 ms hop, \
+            512-point FFT, 80 Slaney mel bands, natural log floored at 1e-10); --kaldi selects Kaldi-style fbank. \
             Input is read in chunks, so memory stays flat for hour-long files and streams.
 
             Examples:

@@ -10,9 +10,11 @@ struct LMCommand: ParsableCommand {
         commandName: "lm",
         abstract: "Train a character n-gram language model for shallow fusion in beam search.",
         discussion: """
-            Text goes through Scribe's normalizer and the model vocabulary. Train only on training text: a language
+            Text goes through Scribe's normalizer and the model vocabulary. Train only on training text: a language \
             model that has seen the test sentences makes test WER meaningless.
-            Example: scribe lm --manifest corpus/recipe/train.jsonl --valid corpus/recipe/valid.jsonl --out models/default/lm.bin
+
+            Example:
+              scribe lm --manifest corpus/recipe/train.jsonl --valid corpus/recipe/valid.jsonl --out models/default/lm.bin
             """)
 
     @Option(help: "Training manifest(s) (JSON Lines); their transcripts are the training text.")

@@ -18,10 +18,10 @@ struct ManifestCheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check manifests: every line's audio, duration and text. Exit status 1 if any line is bad.",
         discussion: """
-            Each line must be a JSON object with "audio_filepath" (relative paths are taken from the manifest's
-            folder), "duration" in seconds and "text". A line is bad when it is not JSON, a key is missing, the
-            file is missing or not readable audio, the text is empty, normalizes to nothing or is not in
-            normalized form (see `scribe normalize`; --lenient-text accepts it), or the duration differs from the
+            Each line must be a JSON object with "audio_filepath" (relative paths are taken from the manifest's \
+            folder), "duration" in seconds and "text". A line is bad when it is not JSON, a key is missing, the \
+            file is missing or not readable audio, the text is empty, normalizes to nothing or is not in \
+            normalized form (see `scribe normalize`; --lenient-text accepts it), or the duration differs from the \
             audio's by more than --tolerance seconds. Bad lines are printed as FILE:LINE: reason.
 
             Examples:

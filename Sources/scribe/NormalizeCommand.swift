@@ -10,8 +10,8 @@ struct NormalizeCommand: ParsableCommand {
         commandName: "normalize",
         abstract: "Normalize text lines (lowercase, numbers and symbols spelled out, a-z ' and space only).",
         discussion: """
-            Reads lines from FILE (or stdin when FILE is absent or `-`) and writes one normalized line per input
-            line, in order, so outputs pair with inputs by line number. A line that normalizes to nothing is
+            Reads lines from FILE (or stdin when FILE is absent or `-`) and writes one normalized line per input \
+            line, in order, so outputs pair with inputs by line number. A line that normalizes to nothing is \
             written as an empty line and counted; the counts go to stderr.
 
             Examples:

@@ -11,24 +11,24 @@ struct ScoreCommand: ParsableCommand {
         commandName: "score",
         abstract: "Score hypothesis transcripts against references (WER, CER, alignments).",
         discussion: """
-            Files may be Kaldi-style `id text` lines, line-aligned plain text, or JSON Lines manifests
-            (NeMo style: id from "id" or "audio_filepath", text from "text"; a hypothesis manifest may use
-            "pred_text"). --format auto picks JSON Lines when the first line starts with `{`, Kaldi when every
-            line starts with a token containing a digit, plain text otherwise. Two files with ids are
+            Files may be Kaldi-style `id text` lines, line-aligned plain text, or JSON Lines manifests \
+            (NeMo style: id from "id" or "audio_filepath", text from "text"; a hypothesis manifest may use \
+            "pred_text"). --format auto picks JSON Lines when the first line starts with `{`, Kaldi when every \
+            line starts with a token containing a digit, plain text otherwise. Two files with ids are \
             paired by id (ids on one side only are listed and not scored); otherwise line by line.
 
-            Text is normalized first (lowercase, numbers and %, &, + ... spelled out, other punctuation
-            dropped, apostrophes inside words kept); --raw skips that and only splits on whitespace, exactly
-            like jiwer. Counts (hits, substitutions, deletions, insertions, for words and for characters with
+            Text is normalized first (lowercase, numbers and %, &, + ... spelled out, other punctuation \
+            dropped, apostrophes inside words kept); --raw skips that and only splits on whitespace, exactly \
+            like jiwer. Counts (hits, substitutions, deletions, insertions, for words and for characters with \
             spaces) equal jiwer 4's, including its choice among equal-cost alignments.
 
-            Empty references: jiwer refuses them; here an empty reference with an empty hypothesis scores 0
-            errors, and with a non-empty hypothesis every word is an insertion, counted in the corpus WER; that
+            Empty references: jiwer refuses them; here an empty reference with an empty hypothesis scores 0 \
+            errors, and with a non-empty hypothesis every word is an insertion, counted in the corpus WER; that \
             utterance's own rate is undefined (null in JSON). The corpus WER is null only if no reference has a word.
 
-            The 95% interval resamples utterances (percentile bootstrap, seeded, so repeatable).
-            --json prints JSON Lines: the worst utterances, the confusion pairs, and last a one-line summary
-            with utterances, ref_words, wer, cer, hits, substitutions, deletions, insertions, wer_ci95
+            The 95% interval resamples utterances (percentile bootstrap, seeded, so repeatable). \
+            --json prints JSON Lines: the worst utterances, the confusion pairs, and last a one-line summary \
+            with utterances, ref_words, wer, cer, hits, substitutions, deletions, insertions, wer_ci95 \
             (rates as fractions).
 
             Examples:

@@ -10,7 +10,7 @@ struct Scribe: ParsableCommand {
         commandName: "scribe",
         abstract: "Scribe: speech-to-text with attention encoder-decoder models, on the CPU.",
         discussion: """
-            Audio files may be WAV, FLAC or OGG at any rate and channel count; `-` reads stdin.
+            Audio files may be WAV, FLAC or OGG at any rate and channel count; `-` reads stdin. \
             Run `scribe help <subcommand>` for the options of each subcommand.
             """,
         version: "0.1.0",

@@ -12,9 +12,9 @@ struct StreamCommand: ParsableCommand {
         commandName: "stream",
         abstract: "Transcribe audio from stdin as it arrives (partial and final results).",
         discussion: """
-            Input: raw PCM (--encoding, --rate, --channels; default s16le 16 kHz mono) or a WAV stream.
-            JSON Lines events: {"type":"partial","text":...,"start":...} while speaking and
-            {"type":"final","text":...,"start":...,"end":...,"words":[...]} at each pause (endpoint) and at the
+            Input: raw PCM (--encoding, --rate, --channels; default s16le 16 kHz mono) or a WAV stream. \
+            JSON Lines events: {"type":"partial","text":...,"start":...} while speaking and \
+            {"type":"final","text":...,"start":...,"end":...,"words":[...]} at each pause (endpoint) and at the \
             end of input. --text prints final lines only (partials on stderr when it is a terminal).
 
             Example: arecord -f S16_LE -r 16000 -c 1 | scribe stream

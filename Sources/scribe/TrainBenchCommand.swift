@@ -12,9 +12,9 @@ struct TrainBenchCommand: ParsableCommand {
         commandName: "bench-train",
         abstract: "Time training steps of the reference LAS model (for bench/train.sh).",
         discussion: """
-            Batch of random log-mel features [batch, frames, 80] and random character targets of `chars` tokens
-            (decoder inputs sos + targets, outputs targets + eos). One step = forward, cross-entropy (no label
-            smoothing, pad ignored), backward, clip 5, Adam. Prints per thread count one JSON line
+            Batch of random log-mel features [batch, frames, 80] and random character targets of `chars` tokens \
+            (decoder inputs sos + targets, outputs targets + eos). One step = forward, cross-entropy (no label \
+            smoothing, pad ignored), backward, clip 5, Adam. Prints per thread count one JSON line \
             {"threads", "cpu_s" (process CPU seconds per step), "wall_s", "audio_s" (audio seconds per step)}.
             """,
         shouldDisplay: false)

@@ -10,9 +10,9 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a model (teacher forcing + scheduled sampling, SpecAugment, label smoothing).",
         discussion: """
-            CONFIG is a JSON file of TrainingConfig (every hyperparameter, seed first; keys left out take their
-            defaults, unknown keys are errors). The best model by validation WER is written to OUT as a model
-            directory; checkpoints go to OUT/checkpoints (the newest keep_checkpoints are kept), the JSON Lines
+            CONFIG is a JSON file of TrainingConfig (every hyperparameter, seed first; keys left out take their \
+            defaults, unknown keys are errors). The best model by validation WER is written to OUT as a model \
+            directory; checkpoints go to OUT/checkpoints (the newest keep_checkpoints are kept), the JSON Lines \
             log to OUT/train.log.jsonl. --resume continues from the newest checkpoint exactly where it stopped.
 
             Example:

@@ -11,7 +11,7 @@ struct TranscribeCommand: ParsableCommand {
         commandName: "transcribe",
         abstract: "Transcribe audio files (the default subcommand: `scribe FILE...` does the same).",
         discussion: """
-            Prints one line of text per input, in order. Inputs may be WAV, FLAC or OGG at any rate and channel
+            Prints one line of text per input, in order. Inputs may be WAV, FLAC or OGG at any rate and channel \
             count, or - for stdin. --beam 1 is greedy search.
 
             Examples:
