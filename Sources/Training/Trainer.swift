@@ -223,12 +223,17 @@ public final class Trainer {
         lastParts = (ce.item, ctc?.item)
         state.rng = rng
         total.backward()
+        applyGradients()
+        return total.item
+    }
+
+    /// The update that ends every step once the batch's gradients are in place: clip, schedule, optimizer, count.
+    func applyGradients() {
         _ = clipGradNorm(optimizer.parameters, maxNorm: config.gradientClip)
         optimizer.learningRate = schedule.learningRate(at: state.step + 1)
         optimizer.step()
         optimizer.zeroGrad()
         state.step += 1
-        return total.item
     }
 
     /// Each shard's share of what the batch's loss means run over: targets for cross-entropy and guided attention
@@ -254,7 +259,7 @@ public final class Trainer {
         state.rng = rng
         let scales = Self.shardScales(shards, of: prepared)
         let parts = IndexedResults<LossParts>(count: shards.count)
-        let totals = replicas.step(shards: shards.count) { k, m in
+        _ = replicas.step(shards: shards.count) { k, m in
             var local = RNG(seed: seeds[k])
             let r = self.forward(shards[k], model: m, augment: true, rng: &local, samplingProbability: p,
                                  guidedWeight: guidedWeight, scale: scales[k])
@@ -270,12 +275,8 @@ public final class Trainer {
         }
         lastParts = (ce, all[0].ctc == nil ? nil : ctc)
         lastGuided = all[0].guided == nil ? nil : guided
-        _ = clipGradNorm(optimizer.parameters, maxNorm: config.gradientClip)
-        optimizer.learningRate = schedule.learningRate(at: state.step + 1)
-        optimizer.step()
-        optimizer.zeroGrad()
-        state.step += 1
-        return totals.reduce(0) { $0 + $1.item }
+        applyGradients()
+        return all.reduce(0) { $0 + $1.total.item }
     }
 
     // MARK: the loop
