@@ -5,14 +5,11 @@ import TestSupport
 import XCTest
 
 final class DecodingDefaultsCLITests: XCTestCase {
-    let tiny = TestPaths.repo("Tests/Fixtures/tiny-model")
-
     func testTheModelsCTCWeightIsTheDefaultAndTheFlagOverridesIt() throws {
         let dir = TestPaths.tempDirectory("scribe-decoding-defaults")
         defer { try? FileManager.default.removeItem(at: dir) }
         // A tiny model with a CTC head whose config says: decode with CTC only (λ = 1), trained for 2 steps.
-        var model = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(tiny)/config.json"))) as? [String: Any])
-        model["format_version"] = nil
+        var model = try Fixtures.tinyModelConfig()
         model["ctc_weight"] = 0.5
         model["decoding"] = ["ctc_weight": 1.0]
         let config = dir.appendingPathComponent("c.json").path
@@ -20,8 +17,7 @@ final class DecodingDefaultsCLITests: XCTestCase {
                                                     "valid_every": 100, "checkpoint_every": 100, "spec_augment": ["enabled": false]])
             .write(to: URL(fileURLWithPath: config))
         let manifest = dir.appendingPathComponent("m.jsonl").path
-        try ["yes", "no", "up", "down"].map { "{\"audio_filepath\": \"\(TestPaths.repo("audio/\($0).wav"))\", \"duration\": 1.0, \"text\": \"\($0)\"}" }
-            .joined(separator: "\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        try Fixtures.writeClipManifest(["yes", "no", "up", "down"], to: manifest)
         let out = dir.appendingPathComponent("m").path
         let trained = try CommandRunner.scribe(["train", "--config", config, "--train", manifest, "--out", out, "--quiet"], timeout: 300)
         XCTAssertEqual(trained.status, 0, trained.stderr)

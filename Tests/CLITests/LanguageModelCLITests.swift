@@ -13,8 +13,7 @@ final class LanguageModelCLITests: XCTestCase {
         let dir = TestPaths.tempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let manifest = dir.appendingPathComponent("m.jsonl").path
-        try words.map { "{\"audio_filepath\": \"\(clip($0))\", \"duration\": 1.0, \"text\": \"\($0)\"}" }
-            .joined(separator: "\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        try Fixtures.writeClipManifest(words, to: manifest)
         let text = dir.appendingPathComponent("t.txt").path
         try "Yes, left!\nno\n\nright up down\n".write(toFile: text, atomically: true, encoding: .utf8)
         let lm = dir.appendingPathComponent("lm.bin").path

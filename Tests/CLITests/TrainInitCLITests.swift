@@ -15,13 +15,11 @@ final class TrainInitCLITests: XCTestCase {
             try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: p))
             return p
         }
-        var model = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(tiny)/config.json"))) as? [String: Any])
-        model["format_version"] = nil
+        let model = try Fixtures.tinyModelConfig()
         let same = try write("same.json", ["seed": 1, "model": model, "max_steps": 1, "epochs": 0, "threads": 1,
                                            "valid_every": 1, "checkpoint_every": 1, "spec_augment": ["enabled": false]])
         let manifest = dir.appendingPathComponent("m.jsonl").path
-        try ["yes", "no"].map { "{\"audio_filepath\": \"\(TestPaths.repo("audio/\($0).wav"))\", \"duration\": 1.0, \"text\": \"\($0)\"}" }
-            .joined(separator: "\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        try Fixtures.writeClipManifest(["yes", "no"], to: manifest)
         let out = dir.appendingPathComponent("run").path
         let ok = try CommandRunner.scribe(["train", "--config", same, "--train", manifest, "--out", out, "--init", tiny, "--quiet"], timeout: 300)
         XCTAssertEqual(ok.status, 0, ok.stderr)

@@ -9,17 +9,14 @@ final class TrainResumeOverridesCLITests: XCTestCase {
     func testResumeWithAnotherValidationSearch() throws {
         let dir = TestPaths.tempDirectory("scribe-train-overrides")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let tiny = TestPaths.repo("Tests/Fixtures/tiny-model")
-        var model = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(tiny)/config.json"))) as? [String: Any])
-        model["format_version"] = nil
+        var model = try Fixtures.tinyModelConfig()
         model["decoding"] = nil
         let config = dir.appendingPathComponent("c.json").path
         try JSONSerialization.data(withJSONObject: ["seed": 1, "model": model, "max_steps": 1, "epochs": 0, "threads": 1,
                                                     "valid_every": 1, "checkpoint_every": 1, "spec_augment": ["enabled": false]])
             .write(to: URL(fileURLWithPath: config))
         let manifest = dir.appendingPathComponent("m.jsonl").path
-        try ["yes", "no"].map { "{\"audio_filepath\": \"\(TestPaths.repo("audio/\($0).wav"))\", \"duration\": 1.0, \"text\": \"\($0)\"}" }
-            .joined(separator: "\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        try Fixtures.writeClipManifest(["yes", "no"], to: manifest)
         let out = dir.appendingPathComponent("run").path
         let first = try CommandRunner.scribe(["train", "--config", config, "--train", manifest, "--valid", manifest, "--out", out, "--quiet"], timeout: 300)
         XCTAssertEqual(first.status, 0, first.stderr)

@@ -132,8 +132,7 @@ final class TranscribeCLITests: XCTestCase {
         let dir = TestPaths.tempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let manifest = dir.appendingPathComponent("m.jsonl").path
-        try words.map { "{\"audio_filepath\": \"\(clip($0))\", \"duration\": 1.0, \"text\": \"\($0)\"}" }
-            .joined(separator: "\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        try Fixtures.writeClipManifest(words, to: manifest)
         let e = try CommandRunner.scribe(["eval", "--model", model, "--manifest", manifest, "--json", "--beam", "1"])
         XCTAssertEqual(e.status, 0, e.stderr)
         let summary = try JSONSerialization.jsonObject(with: Data(e.stdout.split(separator: "\n").last!.utf8)) as! [String: Any]

@@ -13,10 +13,7 @@ import XCTest
 /// A manifest of the six 1-second command words in audio/ (real speakers, 16 kHz).
 func clipManifest(in dir: URL) throws -> String {
     let path = dir.appendingPathComponent("clips.jsonl").path
-    let lines = ["yes", "no", "up", "down", "left", "right"].map {
-        "{\"audio_filepath\": \"\(TestPaths.repo("audio/\($0).wav"))\", \"duration\": 1.0, \"text\": \"\($0)\"}"
-    }
-    try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    try Fixtures.writeClipManifest(["yes", "no", "up", "down", "left", "right"], to: path)
     return path
 }
 
