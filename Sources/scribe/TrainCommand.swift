@@ -26,7 +26,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue from the newest checkpoint in OUT/checkpoints.") var resume = false
     @Option(help: "Override the config's max_steps.") var maxSteps: Int?
     @Option(help: ArgumentHelp(
-        "Override the config's parallel (also on --resume): how a step uses its threads. blas = BLAS threads inside each op; batch = the batch split into one shard per thread, each with single-threaded BLAS (data parallel: on 2 cores about 1.3× faster than blas for batches of 32 utterances, less for small batches). The modes sum in a different order, so their numbers differ in the last bits.",
+        "Override the config's parallel (also on --resume): how a step uses its threads. blas = BLAS threads inside each op; batch = the batch split into one shard per thread, each with single-threaded BLAS (data parallel; `bench/run train` compares the two on this machine). The modes sum in a different order, so their numbers differ in the last bits.",
         valueName: "mode")) var parallel: TrainingConfig.ParallelMode?
     @Option(help: ArgumentHelp(
         "Override the config's valid_search.beam (also on --resume): validation decodes with this beam (1 = greedy). When a resumed run's validation search changes, its best-so-far WER is forgotten, since the numbers are not comparable.",
