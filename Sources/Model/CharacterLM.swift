@@ -108,14 +108,7 @@ public struct CharacterLM: Sendable {
             put(UInt32(table.count))
             for (key, c) in table.sorted(by: { $0.key < $1.key }) { put(key); put(c) }
         }
-        let tmp = path + ".tmp-\(getpid())"
-        do {
-            try data.write(to: URL(fileURLWithPath: tmp))
-            if rename(tmp, path) != 0 { throw ModelError.io(path: path, reason: String(cString: strerror(errno))) }
-        } catch let e as ModelError { try? FileManager.default.removeItem(atPath: tmp); throw e } catch {
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw ModelError.io(path: path, reason: "cannot write: \(error.localizedDescription)")
-        }
+        try ModelDirectory.atomicWrite(data, to: path)
     }
 
     /// Reads a file written by `save`, checking its header and every count.

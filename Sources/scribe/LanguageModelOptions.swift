@@ -1,37 +1,58 @@
-// `--lm` and `--lm-weight`, shared by the commands that run a beam search: a character language model fused into
-// the search (shallow fusion). The default is the model directory's lm.bin when it has one.
+// `--lm`, `--lm-weight` and `--oov-penalty`, shared by the commands that run a beam search: a language model fused
+// into the search (shallow fusion). Either a character n-gram (Scribe's lm.bin) or a word n-gram in ARPA format
+// (lm.arpa, from `scribe lm --unit word`, KenLM or SRILM), spelled through the model's characters. The default is
+// the model directory's lm.arpa, else its lm.bin, when it has one.
 import ArgumentParser
 import Decoding
 import Foundation
 import Model
 
 struct LanguageModelOptions: ParsableArguments {
-    @Option(help: "Character language model for shallow fusion (written by `scribe lm`). Default: lm.bin in the model directory when present; 'none' turns it off.")
+    @Option(help: "Language model for shallow fusion: a word n-gram in ARPA format or a character n-gram (both written by `scribe lm`). Default: lm.arpa, else lm.bin, in the model directory when present; 'none' turns it off.")
     var lm: String?
-    @Option(help: "Language-model weight μ: μ × log P_LM is added to every beam-search score (0 = off).")
-    var lmWeight: Float = 0.3
+    @Option(help: "Language-model weight μ: μ × ln P_LM is added to every beam-search score (0 = off). Default: the model's own (config.json \"decoding\".lm_weight, 0.3 if it sets none).")
+    var lmWeight: Float?
+    @Option(parsing: .unconditional, help: "Word LM only: ln-penalty added to each out-of-vocabulary word (on top of ln P(<unk>)); above 0 lets more new words through. Default: the model's own (decoding.oov_penalty, 0 if it sets none).")
+    var oovPenalty: Float?
 
     func validate() throws {
-        if !(0...5).contains(lmWeight) { throw ValidationError("--lm-weight must be in 0...5, got \(lmWeight)") }
+        if let lmWeight, !(0...5).contains(lmWeight) { throw ValidationError("--lm-weight must be in 0...5, got \(lmWeight)") }
+        if let oovPenalty, !(-50...50).contains(oovPenalty) { throw ValidationError("--oov-penalty must be in -50...50, got \(oovPenalty)") }
     }
 
-    /// The language model to use with the model in `modelDirectory`, or nil.
-    func load(modelDirectory: String) throws -> CharacterLM? {
-        if lm == "none" || lmWeight == 0 { return nil }
-        if let lm { return try CharacterLM.load(lm) }
-        let path = "\(modelDirectory)/lm.bin"
-        return FileManager.default.fileExists(atPath: path) ? try CharacterLM.load(path) : nil
+    /// The language-model file to use with the model in `modelDirectory`, or nil.
+    func path(modelDirectory: String) -> String? {
+        if lm == "none" { return nil }
+        if let lm { return lm }
+        for name in ["lm.arpa", "lm.bin"] where FileManager.default.fileExists(atPath: "\(modelDirectory)/\(name)") {
+            return "\(modelDirectory)/\(name)"
+        }
+        return nil
     }
 
-    /// `options` with the language model (checked against the model's vocabulary) and its weight.
+    /// Loads `path` as whichever kind of language model it holds, for the recognizer's vocabulary.
+    static func load(_ path: String, vocabulary: Vocabulary, oovPenalty: Float) throws -> any TokenLanguageModel {
+        guard let head = FileHandle(forReadingAtPath: path)?.readData(ofLength: 256) else {
+            throw ModelError.io(path: path, reason: "cannot read the language model (missing or unreadable)")
+        }
+        if WordLM.looksLikeARPA(head) {
+            return try LexiconWordLM(lm: WordLM.load(path), vocabulary: vocabulary, oovPenalty: oovPenalty)
+        }
+        return try CharacterLM.load(path)
+    }
+
+    /// `options` with the language model (checked against the model's vocabulary), its weight and OOV penalty.
     func apply(to options: BeamOptions, model: SpeechRecognizer, modelDirectory: String) throws -> BeamOptions {
         var o = options
-        guard let lm = try load(modelDirectory: modelDirectory) else { return o }
+        let defaults = model.config.decoding
+        let weight = lmWeight ?? defaults.lmWeight
+        guard weight > 0, let path = path(modelDirectory: modelDirectory) else { return o }
+        let lm = try Self.load(path, vocabulary: model.vocabulary, oovPenalty: oovPenalty ?? defaults.oovPenalty)
         guard lm.classes == model.vocabulary.count else {
             throw ValidationError("the language model has \(lm.classes) classes, the model's vocabulary \(model.vocabulary.count): train it for this model with `scribe lm`")
         }
         o.languageModel = lm
-        o.lmWeight = lmWeight
+        o.lmWeight = weight
         return o
     }
 }

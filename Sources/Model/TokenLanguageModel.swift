@@ -1,0 +1,13 @@
+// What beam search fuses in (shallow fusion): a language model over the recognizer's own tokens. Two conform: the
+// character n-gram `CharacterLM`, and `LexiconWordLM`, a word n-gram seen through its spellings.
+
+/// A language model over token ids: `logProb(token, after: history)` is ln P(token | history) for EOS or a
+/// character id, given every token so far (without `<sos>`).
+public protocol TokenLanguageModel: Sendable {
+    /// V: the token vocabulary size it was built for (checked against the recognizer's).
+    var classes: Int { get }
+    /// ln P(token | history); history holds character ids only (no `<sos>`, no EOS).
+    func logProb(_ token: Int, after history: [Int]) -> Float
+}
+
+extension CharacterLM: TokenLanguageModel {}

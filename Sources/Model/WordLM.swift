@@ -1,0 +1,215 @@
+// A word n-gram language model in the ARPA backoff format, the format KenLM and SRILM write and Kaldi and Vosk
+// read: log P(w | h) is the listed value of the n-gram h w, or else backoff(h) + log P(w | h′) with h′ = h minus
+// its oldest word, down to the unigrams; a word that is not listed is `<unk>`. Scribe estimates one with
+// `KneserNeyEstimator` (`scribe lm --unit word`) and fuses it into beam search through `LexiconWordLM`.
+import Foundation
+
+public struct WordLM: Sendable {
+    /// n of the longest n-grams.
+    public let order: Int
+    /// Word of each id. Ids 0, 1, 2 are `<unk>`, `<s>` and `</s>`.
+    public let words: [String]
+    private let index: [String: Int]
+    /// Bits per word id in an n-gram key (n × bits ≤ 64).
+    private let bits: Int
+    /// tables[n − 1][key of the n ids] = (ln P, ln backoff) of a listed n-gram.
+    private let tables: [[UInt64: Entry]]
+
+    struct Entry { var logProb: Float; var backoff: Float }
+
+    public static let unknown = 0, sentenceStart = 1, sentenceEnd = 2
+    static let reserved = ["<unk>", "<s>", "</s>"]
+    /// ARPA writes log10; a probability of zero (`<s>`) is written as −99.
+    static let ln10 = Float(M_LN10)
+
+    /// Builds a model from listed n-grams: `ngrams[n − 1]` maps n words to (ln P, ln backoff). Words outside the
+    /// unigrams are refused, as is an n-gram whose history is not listed one order below.
+    init(order: Int, words: [String], ngrams: [[[Int]: (Float, Float)]], path: String = "-") throws {
+        func fail(_ reason: String) -> ModelError { .languageModel(path: path, reason: reason) }
+        guard order >= 1, ngrams.count == order else { throw fail("order \(order) does not match \(ngrams.count) n-gram tables") }
+        let bits = max(1, Int.bitWidth - (words.count - 1).leadingZeroBitCount)
+        guard bits * order <= 64 else { throw fail("\(words.count) words × order \(order) do not fit the 64-bit n-gram keys (at most order \(64 / bits))") }
+        self.order = order
+        self.words = words
+        self.bits = bits
+        var index = [String: Int](minimumCapacity: words.count)
+        for (i, w) in words.enumerated() { index[w] = i }
+        self.index = index
+        var tables = [[UInt64: Entry]]()
+        for (n, table) in ngrams.enumerated() {
+            var t = [UInt64: Entry](minimumCapacity: table.count)
+            for (ids, e) in table {
+                guard ids.count == n + 1 else { throw fail("a \(n + 1)-gram entry holds \(ids.count) words") }
+                t[Self.key(ids[...], bits: bits)] = Entry(logProb: e.0, backoff: e.1)
+            }
+            tables.append(t)
+        }
+        self.tables = tables
+    }
+
+    static func key(_ ids: ArraySlice<Int>, bits: Int) -> UInt64 {
+        ids.reduce(UInt64(0)) { ($0 << UInt64(bits)) | UInt64($1) }
+    }
+
+    /// Vocabulary size (including `<unk>`, `<s>`, `</s>`).
+    public var vocabularySize: Int { words.count }
+
+    /// Listed n-grams of each order 1...order.
+    public var ngramCounts: [Int] { tables.map(\.count) }
+
+    /// The id of `word`, or `unknown`.
+    public func id(_ word: String) -> Int { index[word] ?? Self.unknown }
+
+    /// True when `word` is a listed unigram (not `<unk>`).
+    public func contains(_ word: String) -> Bool { index[word].map { $0 != Self.unknown } ?? false }
+
+    /// ln P(word | context), context = the preceding word ids, oldest first (only the last order − 1 count; start
+    /// a sentence's context with `sentenceStart`).
+    public func logProb(_ word: Int, context: ArraySlice<Int>) -> Float {
+        var ctx = context.suffix(order - 1)
+        var backoff: Float = 0
+        while true {
+            if let e = tables[ctx.count][Self.key(ctx + [word], bits: bits)] { return backoff + e.logProb }
+            if ctx.isEmpty {
+                // Not even a unigram: `<unk>`'s probability (−∞ when the model lists none).
+                return word == Self.unknown ? -.infinity : backoff + logProb(Self.unknown, context: [])
+            }
+            if let h = tables[ctx.count - 1][Self.key(ctx, bits: bits)] { backoff += h.backoff }
+            ctx = ctx.dropFirst()
+        }
+    }
+
+    /// ln P of a whole sentence: each word after `<s>` and the words before it, then `</s>`.
+    public func sentenceLogProb(_ sentence: [String]) -> Float {
+        var ids = [Self.sentenceStart]
+        var total: Float = 0
+        for w in sentence.map(id) + [Self.sentenceEnd] {
+            total += logProb(w, context: ids[...])
+            ids.append(w)
+        }
+        return total
+    }
+
+    /// Per-word perplexity of `sentences` (`</s>` counted as a word) and the fraction of their words that are not
+    /// in the vocabulary.
+    public func perplexity(_ sentences: [[String]]) -> (perplexity: Double, oovRate: Double) {
+        var logSum = 0.0, n = 0, oov = 0
+        for s in sentences {
+            logSum += Double(sentenceLogProb(s))
+            n += s.count + 1
+            oov += s.filter { !contains($0) }.count
+        }
+        return n == 0 ? (.nan, .nan) : (Foundation.exp(-logSum / Double(n)), Double(oov) / Double(max(n - sentences.count, 1)))
+    }
+
+    // MARK: ARPA
+
+    /// The model as ARPA text (log10 values; n-grams sorted by their word ids).
+    public func arpa() -> String {
+        var out = "\\data\\\n"
+        for n in 1...order { out += "ngram \(n)=\(tables[n - 1].count)\n" }
+        func log10(_ x: Float) -> String { x == -.infinity ? "-99" : String(format: "%.6f", x / Self.ln10) }
+        let mask = (UInt64(1) << UInt64(bits)) - 1
+        for n in 1...order {
+            out += "\n\\\(n)-grams:\n"
+            for (key, e) in tables[n - 1].sorted(by: { $0.key < $1.key }) {
+                let ids = (0..<n).reversed().map { Int((key >> UInt64($0 * bits)) & mask) }
+                out += log10(e.logProb) + "\t" + ids.map { words[$0] }.joined(separator: " ")
+                if n < order, e.backoff != 0 { out += "\t" + log10(e.backoff) }
+                out += "\n"
+            }
+        }
+        return out + "\n\\end\\\n"
+    }
+
+    /// Writes the ARPA text atomically (temp file + rename).
+    public func save(to path: String) throws {
+        try ModelDirectory.atomicWrite(Data(arpa().utf8), to: path)
+    }
+
+    /// True when `data` starts like an ARPA file (blank lines, then `\data\`).
+    public static func looksLikeARPA(_ data: Data) -> Bool {
+        String(decoding: data.prefix(256), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("\\data\\")
+    }
+
+    /// Reads an ARPA file (from `save`, KenLM or SRILM), checking the declared counts, every number and every
+    /// word; errors name the line.
+    public static func load(_ path: String) throws -> WordLM {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ModelError.io(path: path, reason: "cannot read the language model (missing or unreadable)") }
+        return try parse(String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    static func parse(_ text: String, path: String) throws -> WordLM {
+        func fail(_ line: Int, _ reason: String) -> ModelError { .languageModel(path: path, reason: "line \(line): \(reason)") }
+        var declared = [Int: Int]()
+        var section = 0          // 0: before \data\; -1: the \data\ header; n: inside \n-grams:; -2: after \end\
+        var raw = [[([String], Float, Float)]]()
+        var lineNumber = 0
+        for sub in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = sub.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            if line == "\\data\\" {
+                guard section == 0 else { throw fail(lineNumber, "a second \\data\\ header") }
+                section = -1; continue
+            }
+            if line == "\\end\\" { section = -2; break }
+            if line.hasPrefix("\\"), line.hasSuffix("-grams:"), let n = Int(line.dropFirst().dropLast(7)) {
+                guard n == raw.count + 1, declared[n] != nil else { throw fail(lineNumber, "unexpected section \(line) (sections must follow \\data\\'s ngram counts in order)") }
+                raw.append([]); section = n; continue
+            }
+            switch section {
+            case 0:
+                throw fail(lineNumber, "not an ARPA language model (expected \\data\\)")
+            case -1:
+                let parts = line.split(separator: "=")
+                guard parts.count == 2, parts[0].hasPrefix("ngram "), let n = Int(parts[0].dropFirst(6).trimmingCharacters(in: .whitespaces)),
+                      let c = Int(parts[1].trimmingCharacters(in: .whitespaces)), n >= 1, c >= 0 else {
+                    throw fail(lineNumber, "expected 'ngram N=COUNT', got '\(line)'")
+                }
+                declared[n] = c
+            default:
+                let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+                let n = section
+                guard fields.count == n + 1 || fields.count == n + 2 else { throw fail(lineNumber, "a \(n)-gram line needs a log10 probability, \(n) words and an optional backoff, got '\(line)'") }
+                guard let p = Float(fields[0]), p.isFinite, p <= 0 else { throw fail(lineNumber, "bad log10 probability '\(fields[0])'") }
+                var b: Float = 0
+                if fields.count == n + 2 {
+                    guard let v = Float(fields[n + 1]), v.isFinite else { throw fail(lineNumber, "bad log10 backoff '\(fields[n + 1])'") }
+                    b = v
+                }
+                raw[n - 1].append((Array(fields[1...n]), p, b))
+            }
+        }
+        guard section == -2 else { throw fail(lineNumber, "missing \\end\\ (the file is truncated)") }
+        let order = raw.count
+        guard order >= 1 else { throw fail(lineNumber, "no n-gram sections") }
+        for n in 1...order where declared[n] != raw[n - 1].count {
+            throw fail(lineNumber, "\\data\\ declares \(declared[n] ?? 0) \(n)-grams, the file lists \(raw[n - 1].count)")
+        }
+        if let extra = declared.keys.filter({ $0 > order }).min() { throw fail(lineNumber, "\\data\\ declares \(extra)-grams but the file has no such section") }
+        // Vocabulary: the reserved ids first, then the unigrams in file order.
+        var words = reserved
+        var ids = [String: Int]()
+        for (i, w) in reserved.enumerated() { ids[w] = i }
+        for (w, _, _) in raw[0] where ids[w[0]] == nil {
+            ids[w[0]] = words.count
+            words.append(w[0])
+        }
+        func ln(_ x: Float) -> Float { x <= -99 ? -.infinity : x * ln10 }
+        var ngrams = [[[Int]: (Float, Float)]](repeating: [:], count: order)
+        for n in 1...order {
+            for (w, p, b) in raw[n - 1] {
+                let seq = try w.map { word -> Int in
+                    guard let id = ids[word] else { throw ModelError.languageModel(path: path, reason: "the \(n)-gram '\(w.joined(separator: " "))' uses '\(word)', which is not a unigram") }
+                    return id
+                }
+                if n > 1, ngrams[n - 2][Array(seq.dropLast())] == nil {
+                    throw ModelError.languageModel(path: path, reason: "the \(n)-gram '\(w.joined(separator: " "))' has no listed history (\(n - 1)-gram)")
+                }
+                ngrams[n - 1][seq] = (ln(p), b <= -99 ? -.infinity : b * ln10)
+            }
+        }
+        return try WordLM(order: order, words: words, ngrams: ngrams, path: path)
+    }
+}
