@@ -4,7 +4,8 @@
 # default 3600), fed as fast as the process reads it. Reports the real-time factor on one core, the worst lag
 # (max over final events of wall time / audio time up to the event's end: < 1 means it never fell behind real
 # time), and the resident memory sampled every 5 s (peak, and the maxima over the first and last tenth: flat
-# memory means they agree). No peer: absolute numbers; the JSON line has "peers": {}.
+# memory means they agree). No peer: absolute numbers; the JSON line has "peers": {}. $SCRIBE_STREAM_ARGS adds
+# options to `scribe stream` (e.g. "--lm none").
 source "$(dirname "$0")/common.sh"
 scribe_release
 model=${1:-$repo/models/default}; seconds=${2:-3600}
@@ -33,7 +34,7 @@ result=$(python3 - "$SCRIBE" "$model" "$raw" <<'PY'
 import json, subprocess, sys, threading, time
 scribe, model, raw = sys.argv[1:4]
 audio_s = __import__("os").path.getsize(raw) / 32000
-proc = subprocess.Popen([scribe, "stream", "--model", model], stdin=open(raw, "rb"), stdout=subprocess.PIPE,
+proc = subprocess.Popen([scribe, "stream", "--model", model] + __import__("os").environ.get("SCRIBE_STREAM_ARGS", "").split(), stdin=open(raw, "rb"), stdout=subprocess.PIPE,
                         stderr=subprocess.DEVNULL, preexec_fn=lambda: __import__("os").sched_setaffinity(0, {0}))
 start = time.monotonic()
 rss = []                                   # (wall seconds, kB)

@@ -122,9 +122,10 @@ public struct BeamSearch {
                 order.sort { row[row.startIndex + $0] > row[row.startIndex + $1] }
                 let tokens = Array(order.prefix(scorer == nil ? 2 * o.beam : o.ctcCandidates))
                 let ctcScores: [Float]? = h.ctc.flatMap { s in scorer?.prefixScores(s, tokens: tokens) }
+                let lmScores = lm?.logProbs(tokens + [Vocabulary.eos], after: h.tokens)
                 for (j, k) in tokens.enumerated() {
                     let att = h.logProb + row[row.startIndex + k]
-                    let lmScore = h.lm + lmLogProb(k, h.tokens)
+                    let lmScore = h.lm + (lmScores?[j] ?? 0)
                     candidates.append((i, k, att, lmScore, joint(att, ctcScores?[j], lmScore)))
                 }
                 // EOS, subject to the threshold.
@@ -135,7 +136,7 @@ public struct BeamSearch {
                     var coverage = h.coverage
                     for j in 0..<t { coverage[j] += attRow[j] }
                     let ctcEnd = h.ctc.flatMap { s in scorer?.endScore(s) }
-                    let total = joint(h.logProb + eosLP, ctcEnd, h.lm + lmLogProb(Vocabulary.eos, h.tokens))
+                    let total = joint(h.logProb + eosLP, ctcEnd, h.lm + (lmScores?.last ?? 0))
                     bestAcousticEnd = max(bestAcousticEnd, joint(h.logProb + eosLP, ctcEnd))
                     finished.append(Hypothesis(tokens: h.tokens, logProb: total,
                                                score: finalScore(total, length: h.tokens.count + 1, coverage: coverage),

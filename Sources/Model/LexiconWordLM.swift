@@ -100,12 +100,19 @@ public struct LexiconWordLM: TokenLanguageModel {
 
     /// ln P(token | history): the look-ahead step inside a word, the swap for the n-gram at its end (plus
     /// ln P(</s> | …) for EOS).
-    public func logProb(_ token: Int, after history: [Int]) -> Float {
+    public func logProb(_ token: Int, after history: [Int]) -> Float { logProbs([token], after: history)[0] }
+
+    /// ln P of each token after one history; the history is parsed once.
+    public func logProbs(_ tokens: [Int], after history: [Int]) -> [Float] {
         let start = (history.lastIndex(of: space) ?? -1) + 1       // the current word is history[start...]
         let partial = history[start...]
         let ctx = context(history, before: start - 1 < 0 ? 0 : start - 1)
         let at = node(partial)
         let spent = at.map { logMass[$0] - logMass[0] } ?? 0         // look-ahead charged so far for this word
+        return tokens.map { score($0, history: history, partial: partial, ctx: ctx, at: at, spent: spent) }
+    }
+
+    private func score(_ token: Int, history: [Int], partial: ArraySlice<Int>, ctx: [Int], at: Int?, spent: Float) -> Float {
         func unknownWord() -> Float { lm.logProb(WordLM.unknown, context: ctx[...]) + oovPenalty - spent }
         if token != space && token != Vocabulary.eos {
             guard let at else { return 0 }                           // inside an out-of-vocabulary word

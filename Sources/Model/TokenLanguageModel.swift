@@ -8,6 +8,12 @@ public protocol TokenLanguageModel: Sendable {
     var classes: Int { get }
     /// ln P(token | history); history holds character ids only (no `<sos>`, no EOS).
     func logProb(_ token: Int, after history: [Int]) -> Float
+    /// ln P of each of `tokens` after the same history (what beam search asks per hypothesis).
+    func logProbs(_ tokens: [Int], after history: [Int]) -> [Float]
+}
+
+extension TokenLanguageModel {
+    public func logProbs(_ tokens: [Int], after history: [Int]) -> [Float] { tokens.map { logProb($0, after: history) } }
 }
 
 extension CharacterLM: TokenLanguageModel {}

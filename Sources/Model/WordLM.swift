@@ -69,7 +69,8 @@ public struct WordLM: Sendable {
         var ctx = context.suffix(order - 1)
         var backoff: Float = 0
         while true {
-            if let e = tables[ctx.count][Self.key(ctx + [word], bits: bits)] { return backoff + e.logProb }
+            let key = (Self.key(ctx, bits: bits) << UInt64(bits)) | UInt64(word)
+            if let e = tables[ctx.count][key] { return backoff + e.logProb }
             if ctx.isEmpty {
                 // Not even a unigram: `<unk>`'s probability (−∞ when the model lists none).
                 return word == Self.unknown ? -.infinity : backoff + logProb(Self.unknown, context: [])
@@ -136,80 +137,128 @@ public struct WordLM: Sendable {
     /// word; errors name the line.
     public static func load(_ path: String) throws -> WordLM {
         guard let data = FileManager.default.contents(atPath: path) else { throw ModelError.io(path: path, reason: "cannot read the language model (missing or unreadable)") }
-        return try parse(String(decoding: data, as: UTF8.self), path: path)
+        return try parse([UInt8](data), path: path)
     }
 
-    static func parse(_ text: String, path: String) throws -> WordLM {
+    static func parse(_ text: String, path: String) throws -> WordLM { try parse(Array(text.utf8), path: path) }
+
+    /// The ARPA parser works on bytes: a 6 MB model loads in a fraction of a second.
+    static func parse(_ bytes: [UInt8], path: String) throws -> WordLM {
         func fail(_ line: Int, _ reason: String) -> ModelError { .languageModel(path: path, reason: "line \(line): \(reason)") }
+        let bytes = bytes + [0]                                          // strtof stops at the terminator
         var declared = [Int: Int]()
         var section = 0          // 0: before \data\; -1: the \data\ header; n: inside \n-grams:; -2: after \end\
-        var raw = [[([String], Float, Float)]]()
-        var lineNumber = 0
-        for sub in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var words = reserved, ids = [String: Int]()
+        for (i, w) in reserved.enumerated() { ids[w] = i }
+        var tables = [[UInt64: Entry]](), listed = [Int](), bits = 0
+        var lineNumber = 0, at = 0
+        func isBlank(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 13 }
+        while at < bytes.count - 1 {
             lineNumber += 1
-            let line = sub.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            if line == "\\data\\" {
-                guard section == 0 else { throw fail(lineNumber, "a second \\data\\ header") }
-                section = -1; continue
-            }
-            if line == "\\end\\" { section = -2; break }
-            if line.hasPrefix("\\"), line.hasSuffix("-grams:"), let n = Int(line.dropFirst().dropLast(7)) {
-                guard n == raw.count + 1, declared[n] != nil else { throw fail(lineNumber, "unexpected section \(line) (sections must follow \\data\\'s ngram counts in order)") }
-                raw.append([]); section = n; continue
+            var end = at
+            while end < bytes.count - 1 && bytes[end] != 10 { end += 1 }
+            var lo = at, hi = end
+            at = end + 1
+            while lo < hi && isBlank(bytes[lo]) { lo += 1 }
+            while hi > lo && isBlank(bytes[hi - 1]) { hi -= 1 }
+            if lo == hi { continue }
+            let line = bytes[lo..<hi]
+            func text() -> String { String(decoding: line, as: UTF8.self) }
+            if line.first == 92 {                                        // a backslash: a section header
+                let header = text()
+                if header == "\\data\\" {
+                    guard section == 0 else { throw fail(lineNumber, "a second \\data\\ header") }
+                    section = -1; continue
+                }
+                if header == "\\end\\" { section = -2; break }
+                if header.hasSuffix("-grams:"), let n = Int(header.dropFirst().dropLast(7)) {
+                    guard n == tables.count + 1, declared[n] != nil else { throw fail(lineNumber, "unexpected section \(header) (sections must follow \\data\\'s ngram counts in order)") }
+                    if n == 1 {
+                        bits = max(1, Int.bitWidth - (declared[1]! + reserved.count - 1).leadingZeroBitCount)
+                        let order = declared.keys.max()!
+                        guard bits * order <= 64 else { throw fail(lineNumber, "\(declared[1]!) words × order \(order) do not fit the 64-bit n-gram keys") }
+                    }
+                    tables.append([UInt64: Entry](minimumCapacity: declared[n]!)); listed.append(0)
+                    section = n; continue
+                }
             }
             switch section {
             case 0:
                 throw fail(lineNumber, "not an ARPA language model (expected \\data\\)")
             case -1:
-                let parts = line.split(separator: "=")
+                let l = text()
+                let parts = l.split(separator: "=")
                 guard parts.count == 2, parts[0].hasPrefix("ngram "), let n = Int(parts[0].dropFirst(6).trimmingCharacters(in: .whitespaces)),
                       let c = Int(parts[1].trimmingCharacters(in: .whitespaces)), n >= 1, c >= 0 else {
-                    throw fail(lineNumber, "expected 'ngram N=COUNT', got '\(line)'")
+                    throw fail(lineNumber, "expected 'ngram N=COUNT', got '\(l)'")
                 }
                 declared[n] = c
-            default:
-                let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-                let n = section
-                guard fields.count == n + 1 || fields.count == n + 2 else { throw fail(lineNumber, "a \(n)-gram line needs a log10 probability, \(n) words and an optional backoff, got '\(line)'") }
-                guard let p = Float(fields[0]), p.isFinite, p <= 0 else { throw fail(lineNumber, "bad log10 probability '\(fields[0])'") }
+            case let n where n > 0:
+                // Fields: log10 P, n words, an optional log10 backoff.
+                var fields = [Range<Int>]()
+                var f = lo
+                while f < hi {
+                    while f < hi && isBlank(bytes[f]) { f += 1 }
+                    let start = f
+                    while f < hi && !isBlank(bytes[f]) { f += 1 }
+                    if f > start { fields.append(start..<f) }
+                }
+                guard fields.count == n + 1 || fields.count == n + 2 else { throw fail(lineNumber, "a \(n)-gram line needs a log10 probability, \(n) words and an optional backoff, got '\(text())'") }
+                func number(_ r: Range<Int>) -> Float? {
+                    bytes.withUnsafeBufferPointer { buf -> Float? in
+                        let base = UnsafeRawPointer(buf.baseAddress! + r.lowerBound).assumingMemoryBound(to: CChar.self)
+                        var stop: UnsafeMutablePointer<CChar>?
+                        let v = strtof(base, &stop)
+                        guard let stop, UnsafeRawPointer(stop) == UnsafeRawPointer(buf.baseAddress! + r.upperBound) else { return nil }
+                        return v
+                    }
+                }
+                func field(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
+                guard let p = number(fields[0]), p.isFinite, p <= 0 else { throw fail(lineNumber, "bad log10 probability '\(field(fields[0]))'") }
                 var b: Float = 0
                 if fields.count == n + 2 {
-                    guard let v = Float(fields[n + 1]), v.isFinite else { throw fail(lineNumber, "bad log10 backoff '\(fields[n + 1])'") }
+                    guard let v = number(fields[n + 1]), v.isFinite else { throw fail(lineNumber, "bad log10 backoff '\(field(fields[n + 1]))'") }
                     b = v
                 }
-                raw[n - 1].append((Array(fields[1...n]), p, b))
+                var key: UInt64 = 0
+                for k in 1...n {
+                    let word = field(fields[k])
+                    var id = ids[word]
+                    if id == nil && n == 1 {
+                        guard words.count < declared[1]! + reserved.count else { throw fail(lineNumber, "more unigrams than \\data\\ declares") }
+                        id = words.count; ids[word] = words.count; words.append(word)
+                    }
+                    guard let id else {
+                        throw fail(lineNumber, "the \(n)-gram '\(text())' uses '\(word)', which is not a unigram")
+                    }
+                    key = (key << UInt64(bits)) | UInt64(id)
+                }
+                if n > 1, tables[n - 2][key >> UInt64(bits)] == nil {
+                    throw fail(lineNumber, "the \(n)-gram '\(text())' has no listed history (\(n - 1)-gram)")
+                }
+                tables[n - 1][key] = Entry(logProb: p <= -99 ? -.infinity : p * ln10, backoff: b <= -99 ? -.infinity : b * ln10)
+                listed[n - 1] += 1
+            default:
+                throw fail(lineNumber, "text after \\end\\")
             }
         }
         guard section == -2 else { throw fail(lineNumber, "missing \\end\\ (the file is truncated)") }
-        let order = raw.count
+        let order = tables.count
         guard order >= 1 else { throw fail(lineNumber, "no n-gram sections") }
-        for n in 1...order where declared[n] != raw[n - 1].count {
-            throw fail(lineNumber, "\\data\\ declares \(declared[n] ?? 0) \(n)-grams, the file lists \(raw[n - 1].count)")
+        for n in 1...order where declared[n] != listed[n - 1] {
+            throw fail(lineNumber, "\\data\\ declares \(declared[n] ?? 0) \(n)-grams, the file lists \(listed[n - 1])")
         }
         if let extra = declared.keys.filter({ $0 > order }).min() { throw fail(lineNumber, "\\data\\ declares \(extra)-grams but the file has no such section") }
-        // Vocabulary: the reserved ids first, then the unigrams in file order.
-        var words = reserved
-        var ids = [String: Int]()
-        for (i, w) in reserved.enumerated() { ids[w] = i }
-        for (w, _, _) in raw[0] where ids[w[0]] == nil {
-            ids[w[0]] = words.count
-            words.append(w[0])
-        }
-        func ln(_ x: Float) -> Float { x <= -99 ? -.infinity : x * ln10 }
-        var ngrams = [[[Int]: (Float, Float)]](repeating: [:], count: order)
-        for n in 1...order {
-            for (w, p, b) in raw[n - 1] {
-                let seq = try w.map { word -> Int in
-                    guard let id = ids[word] else { throw ModelError.languageModel(path: path, reason: "the \(n)-gram '\(w.joined(separator: " "))' uses '\(word)', which is not a unigram") }
-                    return id
-                }
-                if n > 1, ngrams[n - 2][Array(seq.dropLast())] == nil {
-                    throw ModelError.languageModel(path: path, reason: "the \(n)-gram '\(w.joined(separator: " "))' has no listed history (\(n - 1)-gram)")
-                }
-                ngrams[n - 1][seq] = (ln(p), b <= -99 ? -.infinity : b * ln10)
-            }
-        }
-        return try WordLM(order: order, words: words, ngrams: ngrams, path: path)
+        return WordLM(order: order, words: words, bits: bits, tables: tables)
+    }
+
+    private init(order: Int, words: [String], bits: Int, tables: [[UInt64: Entry]]) {
+        self.order = order
+        self.words = words
+        self.bits = bits
+        self.tables = tables
+        var index = [String: Int](minimumCapacity: words.count)
+        for (i, w) in words.enumerated() { index[w] = i }
+        self.index = index
     }
 }

@@ -19,6 +19,19 @@ struct InfoCommand: ParsableCommand {
         let model = try ModelDirectory.load(path)
         print("model: \(path)")
         for line in ModelSummary(model: model).lines() { print(line) }
+        if let lmPath = LanguageModelOptions.defaultPath(modelDirectory: path) {
+            let d = model.config.decoding
+            switch try LanguageModelOptions.load(lmPath, vocabulary: model.vocabulary, oovPenalty: d.oovPenalty) {
+            case let w as LexiconWordLM:
+                print("language model: \(lmPath): word \(w.lm.order)-gram, \(w.lexiconSize) words, n-grams per order \(w.lm.ngramCounts); fused with μ \(d.lmWeight), OOV penalty \(d.oovPenalty)")
+            case let c as CharacterLM:
+                print("language model: \(lmPath): character \(c.order)-gram; fused with μ \(d.lmWeight)")
+            default:
+                print("language model: \(lmPath)")
+            }
+        } else {
+            print("language model: none (scripts/train-lm makes one; pass it with --lm)")
+        }
         if system {
             print("OpenBLAS core: \(BLAS.coreName()) (OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"))")
         }

@@ -23,11 +23,12 @@ struct LanguageModelOptions: ParsableArguments {
     /// The language-model file to use with the model in `modelDirectory`, or nil.
     func path(modelDirectory: String) -> String? {
         if lm == "none" { return nil }
-        if let lm { return lm }
-        for name in ["lm.arpa", "lm.bin"] where FileManager.default.fileExists(atPath: "\(modelDirectory)/\(name)") {
-            return "\(modelDirectory)/\(name)"
-        }
-        return nil
+        return lm ?? Self.defaultPath(modelDirectory: modelDirectory)
+    }
+
+    /// The model directory's own language model: lm.arpa, else lm.bin, else nil.
+    static func defaultPath(modelDirectory: String) -> String? {
+        ["lm.arpa", "lm.bin"].map { "\(modelDirectory)/\($0)" }.first { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// Loads `path` as whichever kind of language model it holds, for the recognizer's vocabulary.

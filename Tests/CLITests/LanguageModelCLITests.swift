@@ -79,6 +79,9 @@ final class LanguageModelCLITests: XCTestCase {
         let picked = try CommandRunner.scribe(["--model", copy, "--beam", "4"] + words.map(clip))
         XCTAssertEqual(picked.status, 0, picked.stderr)
         XCTAssertEqual(picked.stdout, words.joined(separator: "\n") + "\n")
+        let info = try CommandRunner.scribe(["info", "--model", copy])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        XCTAssertTrue(info.stdout.contains("language model: \(copy)/lm.arpa: word 3-gram, 10 words"), info.stdout)
 
         let order = try CommandRunner.scribe(["lm", "--text", text, "--order", "9", "--out", lm])
         XCTAssertNotEqual(order.status, 0)
