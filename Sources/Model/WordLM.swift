@@ -22,29 +22,21 @@ public struct WordLM: Sendable {
     /// ARPA writes log10; a probability of zero (`<s>`) is written as −99.
     static let ln10 = Float(M_LN10)
 
-    /// Builds a model from listed n-grams: `ngrams[n − 1]` maps n words to (ln P, ln backoff). Words outside the
-    /// unigrams are refused, as is an n-gram whose history is not listed one order below.
+    /// Builds a model from listed n-grams: `ngrams[n − 1]` maps n word ids to (ln P, ln backoff).
     init(order: Int, words: [String], ngrams: [[[Int]: (Float, Float)]], path: String = "-") throws {
         func fail(_ reason: String) -> ModelError { .languageModel(path: path, reason: reason) }
         guard order >= 1, ngrams.count == order else { throw fail("order \(order) does not match \(ngrams.count) n-gram tables") }
         let bits = max(1, Int.bitWidth - (words.count - 1).leadingZeroBitCount)
         guard bits * order <= 64 else { throw fail("\(words.count) words × order \(order) do not fit the 64-bit n-gram keys (at most order \(64 / bits))") }
-        self.order = order
-        self.words = words
-        self.bits = bits
-        var index = [String: Int](minimumCapacity: words.count)
-        for (i, w) in words.enumerated() { index[w] = i }
-        self.index = index
-        var tables = [[UInt64: Entry]]()
-        for (n, table) in ngrams.enumerated() {
+        let tables = try ngrams.enumerated().map { n, table in
             var t = [UInt64: Entry](minimumCapacity: table.count)
             for (ids, e) in table {
                 guard ids.count == n + 1 else { throw fail("a \(n + 1)-gram entry holds \(ids.count) words") }
                 t[Self.key(ids[...], bits: bits)] = Entry(logProb: e.0, backoff: e.1)
             }
-            tables.append(t)
+            return t
         }
-        self.tables = tables
+        self.init(order: order, words: words, bits: bits, tables: tables)
     }
 
     static func key(_ ids: ArraySlice<Int>, bits: Int) -> UInt64 {
