@@ -5,6 +5,8 @@
 public struct DecodingDefaults: Codable, Equatable, Sendable {
     /// CTC weight λ of the joint CTC/attention beam search, when the model has a CTC head (0 = attention only).
     public var ctcWeight: Float = 0.3
+    /// Beam width of `scribe transcribe`/`eval`/`align` and of `scribe stream`'s two-pass finals.
+    public var beam: Int = 8
     /// Weight μ of the language model fused into beam search, when one is given or sits in the model directory.
     public var lmWeight: Float = 0.3
     /// ln-penalty of each out-of-vocabulary word under a word language model (0 = ln P(<unk>) alone).

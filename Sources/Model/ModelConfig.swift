@@ -171,6 +171,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         }
         guard ctcWeight >= 0, ctcWeight < 1 else { throw bad("ctc_weight", "must be in [0, 1), got \(ctcWeight)") }
         guard (0...1).contains(decoding.ctcWeight) else { throw bad("decoding.ctc_weight", "must be in 0...1, got \(decoding.ctcWeight)") }
+        guard (1...256).contains(decoding.beam) else { throw bad("decoding.beam", "must be in 1...256, got \(decoding.beam)") }
         guard (0...5).contains(decoding.lmWeight) else { throw bad("decoding.lm_weight", "must be in 0...5, got \(decoding.lmWeight)") }
         guard (-50...50).contains(decoding.oovPenalty) else { throw bad("decoding.oov_penalty", "must be in -50...50, got \(decoding.oovPenalty)") }
     }

@@ -26,7 +26,7 @@ struct EvalCommand: ParsableCommand {
     @OptionGroup var search: SearchOptions
     @Flag(help: "Print JSON Lines instead of the text report.") var json = false
     @Flag(help: "Score raw text (no normalization).") var raw = false
-    @Flag(help: "Decode as `scribe stream` does: audio fed in 64 ms chunks through the streaming pipeline (blockwise beam search, endpointing); finals are joined.")
+    @Flag(help: "Decode as `scribe stream` does: audio fed in 64 ms chunks through the streaming pipeline (blockwise beam search, endpointing); finals are joined. --beam is then the partials' beam (default 4, as in `scribe stream`).")
     var stream = false
     @OptionGroup(title: "Streaming (with --stream)") var latency: StreamLatencyOptions
     @Option(help: "Decode on this many threads (one utterance each; BLAS runs single-threaded).") var threads: Int = 2
@@ -48,7 +48,7 @@ struct EvalCommand: ParsableCommand {
         let transcriber = Transcriber(model: model, beam: beamOptions)
         let chunk = try latency.spec(for: model)
         // With --stream, `scribe stream`'s search.
-        let streamOptions = stream ? try StreamCommand.searchOptions(beam: search.beam, ctcWeight: search.ctcWeight,
+        let streamOptions = stream ? try StreamCommand.searchOptions(beam: search.beam ?? 4, ctcWeight: search.ctcWeight,
                                                                      languageModel: search.languageModel, model: model, modelDirectory: directory) : nil
         let results = IndexedResults<(Result<String, Error>, seconds: Double)>(count: entries.count)
         let progress = ProgressLine(total: entries.count, label: "eval")
@@ -60,7 +60,7 @@ struct EvalCommand: ParsableCommand {
                 let t0 = Date()
                 let outcome: Result<String, Error> = Result {
                     let samples = try AudioReader.load(e.audioPath)
-                    if let streamOptions { return try Self.streamed(samples, model: model, options: streamOptions, chunk: chunk, margin: latency.margin, finalPass: latency.finalPass, finalBeam: latency.finalBeam) }
+                    if let streamOptions { return try Self.streamed(samples, model: model, options: streamOptions, chunk: chunk, margin: latency.margin, finalPass: latency.finalPass, finalBeam: latency.finalBeam(for: model)) }
                     return try transcriber.transcribe(samples: samples).text
                 }
                 results.set(i, (outcome, seconds: Date().timeIntervalSince(t0)))

@@ -19,6 +19,7 @@ struct InfoCommand: ParsableCommand {
         let model = try ModelDirectory.load(path)
         print("model: \(path)")
         for line in ModelSummary(model: model).lines() { print(line) }
+        print("decoding beam: \(model.config.decoding.beam) (scribe FILE and the stream's two-pass finals; --beam overrides it)")
         if let lmPath = LanguageModelOptions.defaultPath(modelDirectory: path) {
             let d = model.config.decoding
             switch try LanguageModelOptions.load(lmPath, vocabulary: model.vocabulary, oovPenalty: d.oovPenalty) {

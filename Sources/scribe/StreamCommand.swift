@@ -55,7 +55,7 @@ struct StreamCommand: ParsableCommand {
         let session = try StreamingSession(model: model, options: options, vad: vad, chunk: try latency.spec(for: model), margin: latency.margin)
         session.updateInterval = update
         session.finalPass = latency.finalPass
-        session.finalBeam = latency.finalBeam
+        session.finalBeam = latency.finalBeam(for: model)
         installInterruptHandler()
         let reader = try AudioReader(path: "-", raw: audio.rawFormat(for: "-"), chunkFrames: 1024)
         do {

@@ -17,15 +17,18 @@ struct StreamLatencyOptions: ParsableArguments {
     var margin: Int = 2
     @Option(help: "How a segment's final is decoded: full = again with the full-context encoder and the offline search (two-pass; finals as `scribe transcribe` gives them), streaming = the blockwise search finishes on the streaming encoder's output.")
     var finalPass: FinalPass = .full
-    @Option(help: "Beam width of the two-pass final (--final-pass full); the partials keep --beam. The default is `scribe transcribe`'s, so a final is what transcribing the segment gives.")
-    var finalBeam: Int = 8
+    @Option(help: "Beam width of the two-pass final (--final-pass full); the partials keep --beam. The default is `scribe transcribe`'s (the model's decoding.beam, 8 if its config sets none), so a final is what transcribing the segment gives.")
+    var finalBeam: Int?
 
     func validate() throws {
-        if finalBeam < 1 { throw ValidationError("--final-beam must be at least 1, got \(finalBeam)") }
+        if let finalBeam, finalBeam < 1 { throw ValidationError("--final-beam must be at least 1, got \(finalBeam)") }
         if let chunk, chunk < 1 { throw ValidationError("--chunk must be at least 1, got \(chunk)") }
         if let lookahead, lookahead < 0 { throw ValidationError("--lookahead must be at least 0, got \(lookahead)") }
         if margin < 0 { throw ValidationError("--margin must be at least 0, got \(margin)") }
     }
+
+    /// The two-pass finals' beam for `model`: --final-beam, else its decoding default.
+    func finalBeam(for model: SpeechRecognizer) -> Int { finalBeam ?? model.config.decoding.beam }
 
     /// The chunk spec for `model`: its own, with --chunk / --lookahead applied.
     func spec(for model: SpeechRecognizer) throws -> ChunkSpec? {

@@ -83,8 +83,8 @@ struct TranscribeCommand: ParsableCommand {
 
 /// Beam-search flags, mapped onto `BeamOptions` in one place.
 struct SearchOptions: ParsableArguments {
-    @Option(help: "Beam width (1 = greedy).")
-    var beam: Int = 8
+    @Option(help: "Beam width (1 = greedy; default: the model's decoding.beam, 8 if its config sets none).")
+    var beam: Int?
     @Option(help: "Length normalization exponent α (score / length^α).")
     var lengthPenalty: Float = 1.0
     @Flag(help: "Use the GNMT length penalty ((5 + length) / 6)^α instead of length^α.")
@@ -102,8 +102,8 @@ struct SearchOptions: ParsableArguments {
     @OptionGroup var languageModel: LanguageModelOptions
 
     func validate() throws {
-        if beam < 1 { throw ValidationError("--beam must be at least 1, got \(beam)") }
-        if nBest < 1 || nBest > beam { throw ValidationError("--n-best must be in 1...beam (\(beam)), got \(nBest)") }
+        if let beam, beam < 1 { throw ValidationError("--beam must be at least 1, got \(beam)") }
+        if nBest < 1 || nBest > (beam ?? 256) { throw ValidationError("--n-best must be in 1...beam (\(beam ?? 256)), got \(nBest)") }
         if maxLengthRatio <= 0 { throw ValidationError("--max-length-ratio must be positive") }
         if let w = ctcWeight, !(0...1).contains(w) { throw ValidationError("--ctc-weight must be in 0...1, got \(w)") }
     }
@@ -111,12 +111,17 @@ struct SearchOptions: ParsableArguments {
     /// The search for `model` (loaded from `modelDirectory`): nil for greedy (--beam 1), else the beam options with
     /// the language model.
     func beamOptions(model: SpeechRecognizer, modelDirectory: String) throws -> BeamOptions? {
-        beam > 1 ? try languageModel.apply(to: beamOptions(model: model), model: model, modelDirectory: modelDirectory) : nil
+        let beam = width(for: model)
+        if nBest > beam { throw ValidationError("--n-best must be in 1...beam (\(beam)), got \(nBest)") }
+        return beam > 1 ? try languageModel.apply(to: beamOptions(model: model), model: model, modelDirectory: modelDirectory) : nil
     }
+
+    /// The beam width: --beam, else the model's decoding default.
+    func width(for model: SpeechRecognizer) -> Int { beam ?? model.config.decoding.beam }
 
     /// The beam options before the language model: flags, else `model`'s decoding defaults.
     func beamOptions(model: SpeechRecognizer) -> BeamOptions {
-        var o = BeamOptions(beam: beam)
+        var o = BeamOptions(beam: width(for: model))
         o.lengthPenalty = lengthPenalty
         o.gnmt = gnmt
         o.coveragePenalty = coveragePenalty

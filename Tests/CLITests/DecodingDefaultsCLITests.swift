@@ -1,5 +1,6 @@
 // A model's decoding defaults (config.json "decoding"): `scribe eval` and `scribe info` use the model's CTC weight
-// λ unless --ctc-weight overrides it; an impossible value is refused naming the field.
+// λ unless --ctc-weight overrides it, and `scribe`/`eval` its beam unless --beam does; an impossible value is refused
+// naming the field.
 import Foundation
 import TestSupport
 import XCTest
@@ -41,5 +42,35 @@ final class DecodingDefaultsCLITests: XCTestCase {
         let refused = try CommandRunner.scribe(["info", "--model", out])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("decoding.ctc_weight"), refused.stderr)
+    }
+
+    func testTheModelsBeamIsTheDefaultAndTheFlagOverridesIt() throws {
+        let dir = TestPaths.tempDirectory("scribe-decoding-beam")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.appendingPathComponent("model").path
+        try FileManager.default.copyItem(atPath: TestPaths.repo("Tests/Fixtures/tiny-model"), toPath: model)
+        func setDecoding(_ decoding: [String: Any]) throws {
+            var c = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(model)/config.json"))) as? [String: Any])
+            c["decoding"] = decoding
+            try JSONSerialization.data(withJSONObject: c).write(to: URL(fileURLWithPath: "\(model)/config.json"))
+        }
+        let clip = TestPaths.repo("audio/yes.wav")
+        try setDecoding(["beam": 2])
+        let info = try CommandRunner.scribe(["info", "--model", model])
+        XCTAssertTrue(info.stdout.contains("decoding beam: 2"), info.stdout)
+        let tooMany = try CommandRunner.scribe(["--model", model, "--n-best", "3", "--format", "json", clip])
+        XCTAssertNotEqual(tooMany.status, 0)
+        XCTAssertTrue(tooMany.stderr.contains("--n-best must be in 1...beam (2)"), tooMany.stderr)
+        let wider = try CommandRunner.scribe(["--model", model, "--beam", "4", "--n-best", "3", "--format", "json", clip])
+        XCTAssertEqual(wider.status, 0, wider.stderr)
+        // Greedy by the model's own default gives what --beam 1 gives.
+        try setDecoding(["beam": 1])
+        let greedy = try CommandRunner.scribe(["--model", model, "--format", "json", clip])
+        XCTAssertEqual(greedy.status, 0, greedy.stderr)
+        XCTAssertEqual(greedy.stdout, try CommandRunner.scribe(["--model", model, "--beam", "1", "--format", "json", clip]).stdout)
+        try setDecoding(["beam": 0])
+        let refused = try CommandRunner.scribe(["--model", model, clip])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("decoding.beam"), refused.stderr)
     }
 }
