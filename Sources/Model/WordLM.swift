@@ -132,7 +132,8 @@ public struct WordLM: Sendable {
         return try parse([UInt8](data), path: path)
     }
 
-    static func parse(_ text: String, path: String) throws -> WordLM { try parse(Array(text.utf8), path: path) }
+    /// Parses ARPA text; `path` names it in errors.
+    public static func parse(_ text: String, path: String) throws -> WordLM { try parse(Array(text.utf8), path: path) }
 
     /// The ARPA parser works on bytes: a 6 MB model loads in a fraction of a second.
     static func parse(_ bytes: [UInt8], path: String) throws -> WordLM {

@@ -137,4 +137,20 @@ final class WordLMTests: XCTestCase {
         options.languageModel = try LexiconWordLM(lm: try KneserNeyEstimator.estimate(sentences: corpus, order: 3), vocabulary: v, oovPenalty: 20)
         XCTAssertEqual(v.decode(BeamSearch(options: options).decode(Kat()).first!.tokens), "kat")
     }
+
+    func testReadsAKenLMStyleARPAAndBacksOffByHand() throws {
+        // What KenLM writes: <unk> and <s> listed as unigrams (<s> at −99 with a backoff), trailing tabs, blank lines.
+        let arpa = "\n\\data\\\nngram 1=5\nngram 2=3\n\n\\1-grams:\n-1.0\t<unk>\t\n-99\t<s>\t-0.3\n-0.5\t</s>\n-0.6\ta\t-0.2\n-0.7\tb\n\n"
+            + "\\2-grams:\n-0.1\t<s> a\n-0.4\ta b\n-0.3\ta </s>\n\n\\end\\\n"
+        let lm = try WordLM.parse(arpa, path: "kenlm.arpa")
+        XCTAssertEqual(lm.order, 2)
+        XCTAssertEqual(lm.ngramCounts, [5, 3])
+        let ln10 = Float(M_LN10), s = [WordLM.sentenceStart], a = lm.id("a"), b = lm.id("b")
+        XCTAssertEqual(lm.logProb(a, context: s[...]), -0.1 * ln10, accuracy: 1e-5, "listed")
+        XCTAssertEqual(lm.logProb(b, context: s[...]), (-0.3 - 0.7) * ln10, accuracy: 1e-5, "backoff(<s>) + P(b)")
+        XCTAssertEqual(lm.logProb(a, context: [a]), (-0.2 - 0.6) * ln10, accuracy: 1e-5, "backoff(a) + P(a)")
+        XCTAssertEqual(lm.logProb(lm.id("zebra"), context: [a]), (-0.2 - 1.0) * ln10, accuracy: 1e-5, "backoff(a) + P(<unk>)")
+        XCTAssertEqual(lm.logProb(WordLM.sentenceEnd, context: [b]), -0.5 * ln10, accuracy: 1e-5, "b has no backoff: 0")
+        XCTAssertEqual(lm.sentenceLogProb(["a", "b"]), (-0.1 - 0.4 - 0.5) * ln10, accuracy: 1e-5)
+    }
 }
