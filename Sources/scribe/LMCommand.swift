@@ -22,8 +22,8 @@ struct LMCommand: ParsableCommand {
             character n-gram with absolute discounting (lm.bin).
 
             Examples:
-              scribe lm --text sentences.txt --valid corpus/dev.jsonl --min-count 2 --out models/default/lm.arpa
-              scribe lm --unit char --manifest corpus/recipe/train.jsonl --order 7 --out models/default/lm.bin
+              scribe lm --text train.txt --valid dev.jsonl --min-count 2 --out lm.arpa
+              scribe lm --unit char --manifest train.jsonl --order 7 --out lm.bin
             """)
 
     enum Unit: String, ExpressibleByArgument, CaseIterable { case word, char }
