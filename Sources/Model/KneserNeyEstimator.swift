@@ -67,7 +67,7 @@ public enum KneserNeyEstimator {
         let uniform = 1 / Double(words.count - 1)                            // every word but <s>
         // Interpolated probabilities of the listed n-grams, order by order.
         var prob = [[[Int]: Double]](repeating: [:], count: order)
-        func lower(_ g: [Int], _ n: Int) -> Double {                        // P(w | h′) of an n-gram g of order n ≥ 2
+        func lower(_ g: [Int], _ n: Int) -> Double {                        // P(w | h′) of an n-gram g of order n
             n == 1 ? uniform : prob[n - 2][Array(g.dropFirst())]!
         }
         func gamma(_ h: [Int], _ n: Int) -> Double {
@@ -78,8 +78,7 @@ public enum KneserNeyEstimator {
             for (g, a) in adjusted[n - 1] where n == 1 || raw[n - 1][g]! >= minCount {
                 let h = Array(g.dropLast())
                 let s = histories[n - 1][h]!
-                let below = n == 1 ? uniform : lower(g, n)
-                prob[n - 1][g] = max(Double(a) - discounts[n - 1], 0) / s.total + gamma(h, n) * below
+                prob[n - 1][g] = max(Double(a) - discounts[n - 1], 0) / s.total + gamma(h, n) * lower(g, n)
             }
         }
         // `<unk>` gets the unigram level's uniform share.
@@ -96,22 +95,18 @@ public enum KneserNeyEstimator {
                 }
             }
         }
+        // ln backoff of a history g of order n (0 when nothing is listed after it). The two remainders are clamped
+        // away from zero: rounding must not turn a tiny mass into log(0).
+        func backoff(_ g: [Int], _ n: Int) -> Float {
+            guard n < order, let s = listedSums[n][g] else { return 0 }
+            return Float(Foundation.log(max(1 - s.high, 1e-12) / max(1 - s.low, 1e-12)))
+        }
         var ngrams = [[[Int]: (Float, Float)]](repeating: [:], count: order)
         for n in 1...order {
-            for (g, p) in prob[n - 1] {
-                var backoff = 0.0
-                if n < order, let s = listedSums[n][g] {
-                    // Clamp the two remainders away from zero: rounding must not turn a tiny mass into log(0).
-                    backoff = Foundation.log(max(1 - s.high, 1e-12) / max(1 - s.low, 1e-12))
-                }
-                ngrams[n - 1][g] = (Float(Foundation.log(p)), Float(backoff))
-            }
-            if n == 1 { ngrams[0][[WordLM.sentenceStart]] = (-.infinity, 0) }
+            for (g, p) in prob[n - 1] { ngrams[n - 1][g] = (Float(Foundation.log(p)), backoff(g, n)) }
         }
-        // <s> as a history needs its backoff too.
-        if order > 1, let s = listedSums[1][[WordLM.sentenceStart]] {
-            ngrams[0][[WordLM.sentenceStart]] = (-.infinity, Float(Foundation.log(max(1 - s.high, 1e-12) / max(1 - s.low, 1e-12))))
-        }
+        // <s> is never predicted (P = 0), but as a history it needs its backoff.
+        ngrams[0][[WordLM.sentenceStart]] = (-.infinity, backoff([WordLM.sentenceStart], 1))
         return try WordLM(order: order, words: words, ngrams: ngrams)
     }
 }

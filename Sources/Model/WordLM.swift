@@ -61,13 +61,13 @@ public struct WordLM: Sendable {
         var ctx = context.suffix(order - 1)
         var backoff: Float = 0
         while true {
-            let key = (Self.key(ctx, bits: bits) << UInt64(bits)) | UInt64(word)
-            if let e = tables[ctx.count][key] { return backoff + e.logProb }
+            let history = Self.key(ctx, bits: bits)
+            if let e = tables[ctx.count][(history << UInt64(bits)) | UInt64(word)] { return backoff + e.logProb }
             if ctx.isEmpty {
                 // Not even a unigram: `<unk>`'s probability (−∞ when the model lists none).
                 return word == Self.unknown ? -.infinity : backoff + logProb(Self.unknown, context: [])
             }
-            if let h = tables[ctx.count - 1][Self.key(ctx, bits: bits)] { backoff += h.backoff }
+            if let h = tables[ctx.count - 1][history] { backoff += h.backoff }
             ctx = ctx.dropFirst()
         }
     }

@@ -103,7 +103,10 @@ struct SearchOptions: ParsableArguments {
 
     func validate() throws {
         if let beam, beam < 1 { throw ValidationError("--beam must be at least 1, got \(beam)") }
-        if nBest < 1 || nBest > (beam ?? 256) { throw ValidationError("--n-best must be in 1...beam (\(beam ?? 256)), got \(nBest)") }
+        // Without --beam, the model's beam bounds --n-best; `beamOptions(model:modelDirectory:)` checks it.
+        if nBest < 1 || beam.map({ nBest > $0 }) == true {
+            throw ValidationError("--n-best must be in 1...beam\(beam.map { " (\($0))" } ?? ""), got \(nBest)")
+        }
         if maxLengthRatio <= 0 { throw ValidationError("--max-length-ratio must be positive") }
         if let w = ctcWeight, !(0...1).contains(w) { throw ValidationError("--ctc-weight must be in 0...1, got \(w)") }
     }
