@@ -62,9 +62,8 @@ def main():
             words = line.split()
             if len(words) < 2 or line in every or line in seen:
                 continue
-            in_vocab = all(w in vocab for w in words)
-            if in_vocab and textmod.MIN_WORDS <= len(words) <= textmod.MAX_WORDS:
-                continue  # the corpus's own filters kept or deliberately dropped it (abbreviation-like token)
+            if textmod.drop_reason(words, vocab) not in (textmod.TOO_LONG_OR_SHORT, textmod.NOT_IN_CMUDICT):
+                continue  # the corpus kept it, or left it out for a reason that holds for an LM too
             if contains_held_out(words, held, lengths):
                 dropped_held += 1
                 continue

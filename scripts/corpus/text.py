@@ -156,6 +156,23 @@ def load_cmudict(path=CMUDICT):
     return words
 
 
+TOO_LONG_OR_SHORT, NOT_IN_CMUDICT = "length outside 3-20 words", "word not in CMUdict"
+
+
+def drop_reason(words, vocab):
+    """Why the corpus leaves out a normalized sentence (its words), as a text_stats.json reason; None if it passes.
+    The filters apply in this order, so a sentence gets the first reason that fits."""
+    if not words:
+        return "empty after normalizing"
+    if not MIN_WORDS <= len(words) <= MAX_WORDS:
+        return TOO_LONG_OR_SHORT
+    if any(w not in vocab for w in words):
+        return NOT_IN_CMUDICT
+    if any(len(w) > 1 and len(w) <= 4 and not (set(w) & VOWELS) for w in words):
+        return "abbreviation-like token"
+    return None
+
+
 def split_of(text, source):
     """Deterministic split by sentence hash: 1% dev, 1% test, rest train; Harvard only in test."""
     if source == "harvard":
@@ -182,15 +199,9 @@ def build_text(outdir, scribe=None, max_sentences=None, log=print):
         normed, backend = normalize_lines(raw, scribe)
         drops["non-ascii (folded, kept if it passes)"] += ascii_bad
         for text in normed:
-            words = text.split()
-            if not words:
-                drops["empty after normalizing"] += 1
-            elif not MIN_WORDS <= len(words) <= MAX_WORDS:
-                drops["length outside 3-20 words"] += 1
-            elif any(w not in vocab for w in words):
-                drops["word not in CMUdict"] += 1
-            elif any(len(w) > 1 and len(w) <= 4 and not (set(w) & VOWELS) for w in words):
-                drops["abbreviation-like token"] += 1
+            reason = drop_reason(text.split(), vocab)
+            if reason:
+                drops[reason] += 1
             elif text in seen:
                 drops["duplicate"] += 1
             else:
