@@ -13,7 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import text as textmod  # noqa: E402
-from normalize import normalize_lines  # noqa: E402
+from normalize import find_scribe, normalize_lines  # noqa: E402
 
 
 def held_out_sentences(path):
@@ -40,7 +40,8 @@ def contains_held_out(words, held, lengths):
 
 
 def main():
-    scribe = sys.argv[1] if len(sys.argv) > 1 else None
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    scribe = sys.argv[1] if len(sys.argv) > 1 else find_scribe(repo, build=True, log=lambda m: print(m, file=sys.stderr))
     out = sys.argv[2] if len(sys.argv) > 2 else "corpus/text/lm-extra.txt"
     tsv = os.path.join(os.path.dirname(out) or ".", "sentences.tsv")
     if not os.path.exists(tsv):
