@@ -105,7 +105,7 @@ def find_scribe(repo, build=False, log=None):
     if not build:
         return None
     if log:
-        log("make-corpus: no built scribe found; building one for `scribe normalize` "
+        log("no built scribe found; building one for `scribe normalize` "
             "(swift build -c release --product scribe --scratch-path .build-release)")
     try:
         ok = subprocess.run(["swift", "build", "-c", "release", "--product", "scribe", "--scratch-path", ".build-release"],
@@ -114,7 +114,7 @@ def find_scribe(repo, build=False, log=None):
         ok = False
     p = os.path.join(repo, BUILDS[0])
     if not ok or not _has_normalize(p):
-        raise SystemExit("make-corpus: could not build scribe for `scribe normalize`; fix the build, or set "
+        raise SystemExit("could not build scribe for `scribe normalize`; fix the build, or set "
                          "SCRIBE=path/to/scribe (SCRIBE=python uses the Python stand-in, which gives a different corpus)")
     return p
 
