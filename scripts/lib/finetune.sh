@@ -1,5 +1,6 @@
 # Sourced by scripts/ablation, train-shared, train-real, train-words, train-sp, vtlp-ablation and streaming-ablation: one --init
-# stage of the default model's recipe (finetune), ablation pairs run side by side (side_by_side, dev_wer).
+# stage of the default model's recipe (finetune), ablation pairs run side by side (side_by_side, dev_wer,
+# shipped_dev_wer).
 # mix_manifest builds a stage's training mix.
 # Run from the repository root.
 source scripts/lib/eval.sh
@@ -55,13 +56,27 @@ print(f"{os.path.basename(out)}: {' + '.join(parts)} = {len(lines)} utterances")
 PY
 }
 
-# side_by_side FROM MANIFEST NAME:CONFIG NAME:CONFIG: two finetune runs of FROM on MANIFEST at once (each config
-# should say "threads": 1), waiting for both; an ablation pair.
+# side_by_side FROM MANIFEST NAME:CONFIG[:ARM_FROM] NAME:CONFIG[:ARM_FROM]: two finetune runs on MANIFEST at once, each
+# from ARM_FROM when given, else from FROM (each config should say "threads": 1), waiting for both; an ablation pair.
 side_by_side() {
-  local from=$1 manifest=$2 a=$3 b=$4 pa pb
-  finetune "${a%%:*}" "${a#*:}" "$from" "$manifest" & pa=$!
-  finetune "${b%%:*}" "${b#*:}" "$from" "$manifest" & pb=$!
-  wait $pa; wait $pb
+  local from=$1 manifest=$2 spec pids=() name rest
+  for spec in "$3" "$4"; do
+    name=${spec%%:*}; rest=${spec#*:}
+    if [[ $rest == *:* ]]; then finetune "$name" "${rest%%:*}" "${rest#*:}" "$manifest" & else finetune "$name" "$rest" "$from" "$manifest" & fi
+    pids+=($!)
+  done
+  wait "${pids[0]}"; wait "${pids[1]}"
+}
+
+# shipped_dev_wer LM MODEL...: each MODEL's dev-split WER/CER (corpus/dev.jsonl) with the search that ships (beam 32,
+# the model's λ, the word LM at μ 0.35), one line each: "MODEL: dev WER W% CER C% (...)".
+shipped_dev_wer() {
+  local lm=$1 model rates
+  shift
+  for model in "$@"; do
+    rates=$(SCRIBE=$scribe eval_rates "$model" corpus/dev.jsonl --beam 32 --lm "$lm" --lm-weight 0.35) || return 1
+    echo "$model: dev WER ${rates% *}% CER ${rates#* }% (beam 32, the model's λ, word LM μ 0.35)"
+  done
 }
 
 # dev_wer NAME...: each models/NAME's dev-split WER/CER (corpus/dev.jsonl, beam 4, the model's λ, no LM).
