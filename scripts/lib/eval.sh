@@ -6,7 +6,7 @@
 eval_summary() {
   local model=$1 manifest=$2 summary
   shift 2
-  summary=$(OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-SKYLAKEX} "$SCRIBE" eval --model "$model" --manifest "$manifest" --json "$@" 2>/dev/null | tail -1) || true
+  summary=$("$SCRIBE" eval --model "$model" --manifest "$manifest" --json "$@" 2>/dev/null | tail -1) || true
   if [[ $summary != *'"type":"summary"'* ]]; then
     echo "eval: \`scribe eval --model $model --manifest $manifest $*\` failed; run it by hand to see why" >&2
     return 1

@@ -17,7 +17,7 @@ finetune() {
   mkdir -p "$out"
   if ls "$out/checkpoints" 2>/dev/null | grep -q step-; then args=(--resume); else args=(--config "$config" --init "$from"); fi
   echo "== $name: ${args[*]} → $out (log: $out/train.out)" >&2
-  OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-SKYLAKEX} "$scribe" train "${args[@]}" --train "$manifest" \
+  "$scribe" train "${args[@]}" --train "$manifest" \
     --valid corpus/recipe/valid.jsonl --out "$out" --feature-cache cache/features >> "$out/train.out" 2>&1 || { echo "$name: failed, see $out/train.out" >&2; exit 1; }
 }
 
