@@ -1,6 +1,7 @@
-# Sourced by scripts/ablation, train-shared, train-real, train-words, train-sp, vtlp-ablation and streaming-ablation: one --init
-# stage of the default model's recipe (finetune), ablation pairs run side by side (side_by_side, dev_wer,
-# shipped_dev_wer).
+# Sourced by scripts/ablation, train-shared, train-real, train-words, train-sp, train-stage9, vtlp-ablation,
+# streaming-ablation, stage8-ablation, frontend-ablation, lr-ablation, finish-wide and make-recipes: one --init stage
+# of the default model's recipe (finetune), ablation pairs run side by side (side_by_side, dev_wer, shipped_dev_wer,
+# two_arm_rule).
 # mix_manifest builds a stage's training mix.
 # Run from the repository root.
 source scripts/lib/eval.sh
@@ -86,4 +87,21 @@ dev_wer() {
     rates=$(SCRIBE=$scribe eval_rates "models/$arm" corpus/dev.jsonl --beam 4 --lm none)
     echo "$arm: dev WER ${rates% *}% CER ${rates#* }% (beam 4, the model's λ)"
   done
+}
+
+# two_arm_rule LINES QUESTION: the rule of a two-arm ablation (scripts/frontend-ablation, scripts/lr-ablation), on the
+# three lines of shipped_dev_wer FROM CONTROL CANDIDATE: the arm with the lower dev WER ships if it is at least 1 point
+# below FROM's, and QUESTION (what the candidate changes) counts as a limit only if the candidate beats the control by
+# at least a point. Prints the verdict to stderr and the better arm's directory to stdout.
+two_arm_rule() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+(base, _), (control, control_dir), (candidate, candidate_dir) = (
+    (float(re.search(r"dev WER ([0-9.]+)%", line).group(1)), line.split(":")[0]) for line in sys.argv[1].splitlines())
+best, name = min((control, control_dir), (candidate, candidate_dir))
+verdict = f"{name} ships ({best}% against {base}%)" if best <= base - 1 else f"neither ships (best {best}% against {base}%)"
+limit = "yes" if candidate <= control - 1 else "no"
+print(f"rule: {verdict}; {sys.argv[2]} a limit: {limit} ({candidate}% against {control}%)", file=sys.stderr)
+print(name)
+PY
 }
