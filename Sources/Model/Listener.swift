@@ -1,4 +1,4 @@
-// The encoder ("listener"): conv 4× subsampling or LAS's pyramidal frame stacking, then either a stack of
+// The encoder ("listener"): conv 4× (or 2×) subsampling or LAS's pyramidal frame stacking, then either a stack of
 // bidirectional (or unidirectional, or latency-controlled) LSTM layers or a Transformer encoder (chunk-masked
 // for streaming).
 import NN
@@ -14,7 +14,8 @@ public final class Listener: Layer {
     public init(config: ModelConfig, rng: inout RNG) {
         self.config = config
         let sub = config.subsampling
-        conv = sub.kind == .conv2d ? ConvSubsampling(inputDim: config.features.nMels, channels: sub.channels, rng: &rng) : nil
+        conv = sub.kind == .conv2d ? ConvSubsampling(inputDim: config.features.nMels, channels: sub.channels,
+                                                                  timeReduction: sub.timeReduction, rng: &rng) : nil
         var layers = [BiLSTMLayer]()
         var input = config.subsampledDim
         if config.encoder.kind == .transformer {
@@ -41,7 +42,7 @@ public final class Listener: Layer {
     /// Frames after subsampling for `frames` input frames.
     public func outputLength(_ frames: Int) -> Int {
         switch config.subsampling.kind {
-        case .conv2d: return ConvSubsampling.outputLength(frames)
+        case .conv2d: return ConvSubsampling.outputLength(frames, timeReduction: config.subsampling.timeReduction)
         case .pyramid: return frames >> (transformer != nil ? config.subsampling.pyramidLevels : min(config.subsampling.pyramidLevels, config.encoder.layers))
         case .none: return frames
         }
@@ -64,7 +65,7 @@ public final class Listener: Layer {
                                trainingRNG: UnsafeMutablePointer<RNG>? = nil) -> (Tensor, [Int]) {
         var h = x
         if let conv { h = conv(h, lengths: lengths) }                                              // [B, T/4, C·F/4]
-        var curLengths = config.subsampling.kind == .conv2d ? lengths.map(ConvSubsampling.outputLength) : lengths
+        var curLengths = config.subsampling.kind == .conv2d ? lengths.map(outputLength) : lengths
         if let transformer {
             let chunk = streaming.map { ChunkConfig(chunkSize: $0.chunk, leftChunks: config.encoder.leftChunks, lookAhead: $0.lookahead) }
             if config.subsampling.kind == .pyramid {

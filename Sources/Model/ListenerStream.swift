@@ -70,7 +70,8 @@ public final class ListenerStream {
     }
 }
 
-/// Two stride-2 3×3 convolutions over time, computed for each output frame once its inputs are there.
+/// The two 3×3 convolutions of `ConvSubsampling` over time (stride 2, then 2 or 1), computed for each output frame
+/// once its inputs are there.
 final class ConvStream {
     let conv: ConvSubsampling
     private var input = [Float]()       // buffered input frames [n, F]
@@ -110,16 +111,18 @@ final class ConvStream {
             // Inputs before 2·midCount − 1 are no longer needed.
             trim(&input, base: &inputBase, keepFrom: 2 * midCount - 1, width: f)
         }
-        let n2 = final ? ConvSubsampling.reduce(midCount) : (midCount >= 2 ? (midCount - 2) / 2 + 1 : 0)
+        // conv2, time stride s (2, or 1 at time reduction 2): output i needs conv1 outputs s·i−1…s·i+1.
+        let s = conv.secondTimeStride
+        let n2 = final ? (s == 2 ? ConvSubsampling.reduce(midCount) : midCount) : (midCount >= 2 ? (midCount - 2) / s + 1 : 0)
         var out = [Float]()
         if n2 > outCount {
             let w = c * f1
-            let rows = window(mid, base: midBase, count: midCount, from: 2 * outCount - 1, to: 2 * n2, width: w)
+            let rows = window(mid, base: midBase, count: midCount, from: s * outCount - 1, to: s * (n2 - 1) + 2, width: w)
             let x = Tensor(shape: [1, rows.count / w, c, f1], data: rows).permuted([0, 2, 1, 3])  // [1, C, n, F1]
-            let y = Tensor.conv2d(x, weight: conv.conv2w, bias: conv.conv2b, stride: (2, 2), padding: (0, 1)).relu()
+            let y = Tensor.conv2d(x, weight: conv.conv2w, bias: conv.conv2b, stride: (s, 2), padding: (0, 1)).relu()
             out = y.permuted([0, 2, 1, 3]).data                                                    // [n2', C·F2]
             outCount = n2
-            trim(&mid, base: &midBase, keepFrom: 2 * outCount - 1, width: w)
+            trim(&mid, base: &midBase, keepFrom: s * outCount - 1, width: w)
         }
         return out
     }

@@ -53,6 +53,9 @@ public struct SubsamplingConfig: Codable, Equatable, Sendable {
     public var kind: Kind = .conv2d
     /// Conv2d channels.
     public var channels: Int = 32
+    /// Conv2d: input frames per encoder frame, 4 (25 encoder frames/s, the reference model) or 2 (50 frames/s:
+    /// the second convolution keeps the frame rate). Holds no weights: `scribe train --init` may change it.
+    public var timeReduction: Int = 4
     /// Pyramid: number of frame-pair concatenations (each halves the frame rate).
     public var pyramidLevels: Int = 2
     public init() {}
@@ -146,6 +149,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         }
         guard subsampling.channels > 0 else { throw bad("subsampling.channels", "must be positive") }
         guard (0...4).contains(subsampling.pyramidLevels) else { throw bad("subsampling.pyramid_levels", "must be 0...4") }
+        guard subsampling.timeReduction == 2 || subsampling.timeReduction == 4 else {
+            throw bad("subsampling.time_reduction", "must be 2 or 4, got \(subsampling.timeReduction)")
+        }
         guard encoder.layers >= 1, encoder.layers <= 24 else { throw bad("encoder.layers", "must be 1...24, got \(encoder.layers)") }
         guard encoder.hidden > 0 else { throw bad("encoder.hidden", "must be positive") }
         guard encoder.dModel > 0, encoder.heads > 0, encoder.dModel % encoder.heads == 0 else {
@@ -202,7 +208,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var encoderFrameRate: Double {
         let factor: Int
         switch subsampling.kind {
-        case .conv2d: factor = 4
+        case .conv2d: factor = subsampling.timeReduction
         case .pyramid: factor = 1 << subsampling.pyramidLevels
         case .none: factor = 1
         }

@@ -72,6 +72,7 @@ struct TrainCommand: ParsableCommand {
             if mine.encoder.streaming != nil && m.config.encoder.streaming != nil {
                 mine.encoder.streaming = m.config.encoder.streaming                                   // chunking holds no weights
             }
+            mine.subsampling.timeReduction = m.config.subsampling.timeReduction                        // nor does the frame rate
             guard mine.architecture == m.config.architecture else {
                 throw ValidationError("--init \(initFrom): its architecture differs from the config's model; --init needs the same one")
             }

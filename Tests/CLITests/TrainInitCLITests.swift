@@ -50,5 +50,18 @@ final class TrainInitCLITests: XCTestCase {
         XCTAssertEqual(fromTuned.status, 0, fromTuned.stderr)
         let run3 = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)3/config.json"))) as? [String: Any])
         XCTAssertEqual((run3["decoding"] as? [String: Any])?["ctc_weight"] as? Double, 0.3)
+
+        // Neither does the conv front end's time reduction: a 25 frames/s model initializes a 50 frames/s run, which
+        // keeps its own rate.
+        var faster = model
+        var sub = (model["subsampling"] as? [String: Any]) ?? [:]
+        sub["time_reduction"] = 2
+        faster["subsampling"] = sub
+        let fast = try write("fast.json", ["seed": 1, "model": faster, "max_steps": 1, "epochs": 0, "threads": 1,
+                                           "valid_every": 1, "checkpoint_every": 1, "spec_augment": ["enabled": false]])
+        let fromSlow = try CommandRunner.scribe(["train", "--config", fast, "--train", manifest, "--out", out + "4", "--init", tiny, "--quiet"], timeout: 300)
+        XCTAssertEqual(fromSlow.status, 0, fromSlow.stderr)
+        let run4 = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)4/config.json"))) as? [String: Any])
+        XCTAssertEqual((run4["subsampling"] as? [String: Any])?["time_reduction"] as? Int, 2)
     }
 }

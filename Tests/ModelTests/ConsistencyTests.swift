@@ -134,6 +134,36 @@ final class ConsistencyTests: XCTestCase {
         }
     }
 
+    /// At time reduction 2 (50 encoder frames/s) the streaming conv keeps the rate; fed in any pieces, the streaming
+    /// listener still equals the whole-input listener, per-layer and shared look-ahead alike.
+    func testStreamingListenerAtTimeReductionTwo() {
+        for (spec, frames) in [(ChunkSpec(chunk: 4, lookahead: 2), 83), (ChunkSpec(chunk: 8, lookahead: 4, mode: .shared), 70),
+                               (ChunkSpec(chunk: 3, lookahead: 0), 2)] {
+            var c = tinyConfig()
+            c.subsampling.timeReduction = 2
+            c.encoder.streaming = spec
+            let model = SpeechRecognizer(config: c)
+            let f = randomFeatures(frames: frames, seed: 5)
+            let (x, l) = SpeechRecognizer.batch([f])
+            let (values, lengths) = Tensor.withoutGrad { model.encode(x, lengths: l, streaming: spec) }
+            XCTAssertEqual(lengths, [(frames - 1) / 2 + 1], "one encoder frame per two input frames")
+            XCTAssertEqual(c.encoderFrameRate, 50)
+            for chunkFrames in [1, 5, 1000] {
+                let stream = ListenerStream(listener: model.listener, spec: spec)
+                var out = [Float]()
+                var t = 0
+                while t < frames {
+                    let n = min(chunkFrames, frames - t)
+                    out += stream.accept(Array(f.data[(t * 80)..<((t + n) * 80)]))
+                    t += n
+                }
+                out += stream.finish()
+                XCTAssertEqual(out.count, values.data.count, "spec \(spec), feed \(chunkFrames)")
+                XCTAssertLessThan(maxAbsDifference(out, values.data), 1e-4, "spec \(spec), feed \(chunkFrames)")
+            }
+        }
+    }
+
     func testGreedyAndBeamRunAndAgreeOnTheirBest() {
         let model = SpeechRecognizer(config: tinyConfig())
         let f = randomFeatures(frames: 50, seed: 5)

@@ -16,6 +16,12 @@ final class LASLayerGradientTests: XCTestCase {
         assertGradients([("x", x)] + conv.namedParameters) { conv(x) }
         XCTAssertEqual(conv(x).shape, [2, 3, 2 * 2])
         XCTAssertEqual(ConvSubsampling.outputLength(9), 3)
+        // Time reduction 2: the same weights, the second convolution stride 1 along time.
+        let conv2 = ConvSubsampling(inputDim: 8, channels: 2, timeReduction: 2, rng: &rng)
+        conv2.conv1b.data = [1.5, -1.5]; conv2.conv2b.data = [2, 2]
+        assertGradients([("x", x)] + conv2.namedParameters) { conv2(x, lengths: [9, 6]) }
+        XCTAssertEqual(conv2(x).shape, [2, 5, 2 * 2])
+        XCTAssertEqual(ConvSubsampling.outputLength(9, timeReduction: 2), 5)
     }
 
     func testBiLSTMLayerOfflineAndChunked() {

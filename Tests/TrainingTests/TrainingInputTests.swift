@@ -54,6 +54,9 @@ final class TrainingInputTests: XCTestCase {
         XCTAssertThrowsError(try TrainingConfig.load(try write("f.json", "{\"vtlp\": {\"max_warp\": 0.7}}"))) {
             XCTAssertTrue("\($0)".contains("vtlp.max_warp"), "\($0)")
         }
+        XCTAssertThrowsError(try TrainingConfig.load(try write("g.json", "{\"model\": {\"subsampling\": {\"time_reduction\": 3}}}"))) {
+            XCTAssertTrue("\($0)".contains("subsampling.time_reduction"), "\($0)")
+        }
         let ok = try TrainingConfig.load(try write("e.json", "{\"seed\": 7, \"model\": {\"encoder\": {\"streaming\": {\"chunk\": 8, \"lookahead\": 2}}}}"))
         XCTAssertEqual(ok.seed, 7)
         XCTAssertEqual(ok.model.encoder.streaming?.chunk, 8)
