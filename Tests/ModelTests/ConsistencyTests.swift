@@ -47,6 +47,19 @@ func forcedAndStepped(_ model: SpeechRecognizer, frames: Int, tokens: [Int]) -> 
     }
 }
 
+/// The streaming listener's output for `features` fed in pieces of `piece` frames, then finished.
+func streamed(_ model: SpeechRecognizer, spec: ChunkSpec, _ features: FeatureMatrix, piece: Int) -> [Float] {
+    let stream = ListenerStream(listener: model.listener, spec: spec)
+    var out = [Float]()
+    var t = 0
+    while t < features.frames {
+        let n = min(piece, features.frames - t)
+        out += stream.accept(Array(features.data[(t * features.dim)..<((t + n) * features.dim)]))
+        t += n
+    }
+    return out + stream.finish()
+}
+
 final class ConsistencyTests: XCTestCase {
     func testStepByStepEqualsTeacherForced() {
         for kind in AttentionKind.allCases {
@@ -119,15 +132,7 @@ final class ConsistencyTests: XCTestCase {
                 return model.encode(x, lengths: l, streaming: spec).values.data
             }
             for chunkFrames in [1, 7, 16, 1000] {
-                let stream = ListenerStream(listener: model.listener, spec: spec)
-                var out = [Float]()
-                var t = 0
-                while t < frames {
-                    let n = min(chunkFrames, frames - t)
-                    out += stream.accept(Array(f.data[(t * 80)..<((t + n) * 80)]))
-                    t += n
-                }
-                out += stream.finish()
+                let out = streamed(model, spec: spec, f, piece: chunkFrames)
                 XCTAssertEqual(out.count, whole.count, "spec \(spec), transformer \(transformer), feed \(chunkFrames)")
                 XCTAssertLessThan(maxAbsDifference(out, whole), 1e-4, "spec \(spec), transformer \(transformer), feed \(chunkFrames)")
             }
@@ -149,15 +154,7 @@ final class ConsistencyTests: XCTestCase {
             XCTAssertEqual(lengths, [(frames - 1) / 2 + 1], "one encoder frame per two input frames")
             XCTAssertEqual(c.encoderFrameRate, 50)
             for chunkFrames in [1, 5, 1000] {
-                let stream = ListenerStream(listener: model.listener, spec: spec)
-                var out = [Float]()
-                var t = 0
-                while t < frames {
-                    let n = min(chunkFrames, frames - t)
-                    out += stream.accept(Array(f.data[(t * 80)..<((t + n) * 80)]))
-                    t += n
-                }
-                out += stream.finish()
+                let out = streamed(model, spec: spec, f, piece: chunkFrames)
                 XCTAssertEqual(out.count, values.data.count, "spec \(spec), feed \(chunkFrames)")
                 XCTAssertLessThan(maxAbsDifference(out, values.data), 1e-4, "spec \(spec), feed \(chunkFrames)")
             }
