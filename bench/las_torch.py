@@ -16,12 +16,13 @@ import torch.nn.functional as F
 
 class Listener(nn.Module):
     """Two 3×3 stride-2 convs (32 channels, ReLU) → 640 per frame → 3-layer BiLSTM, 256 per direction
-    (the reference; other sizes for a Scribe model's config)."""
+    (the reference; other sizes for a Scribe model's config; time_reduction 2: the second conv keeps the frame rate)."""
 
-    def __init__(self, channels=32, hidden=256, layers=3, mels=80):
+    def __init__(self, channels=32, hidden=256, layers=3, mels=80, time_reduction=4):
         super().__init__()
+        self.time_reduction = time_reduction
         self.conv1 = nn.Conv2d(1, channels, 3, stride=2, padding=1)
-        self.conv2 = nn.Conv2d(channels, channels, 3, stride=2, padding=1)
+        self.conv2 = nn.Conv2d(channels, channels, 3, stride=(time_reduction // 2, 2), padding=1)
         f = ((mels - 1) // 2) // 2 + 1
         self.lstm = nn.LSTM(channels * f, hidden, num_layers=layers, bidirectional=True, batch_first=True)
 
@@ -89,13 +90,15 @@ class LAS(nn.Module):
         e, a, d = config["encoder"], config["attention"], config["decoder"]
         assert config["subsampling"]["kind"] == "conv2d" and e["kind"] == "blstm" and e["bidirectional"], "needs conv2d + BiLSTM"
         assert a["kind"] == "location" and d["kind"] == "lstm", "needs location attention + LSTM speller"
-        self.listener = Listener(config["subsampling"]["channels"], e["hidden"], e["layers"], config["features"]["n_mels"])
+        self.listener = Listener(config["subsampling"]["channels"], e["hidden"], e["layers"], config["features"]["n_mels"],
+                                 config["subsampling"].get("time_reduction", 4))
         self.speller = Speller(len(config["vocabulary"]["tokens"]), d["embedding"], d["hidden"], 2 * e["hidden"],
                                a["dim"], a["location_filters"], a["location_kernel"])
 
     def forward(self, x, lengths, inputs):
         values = self.listener(x)
-        return self.speller(values, (lengths + 3) // 4, inputs)
+        r = self.listener.time_reduction
+        return self.speller(values, (lengths + r - 1) // r, inputs)
 
 
 def main():

@@ -1,7 +1,7 @@
 # Sourced by scripts/ablation, train-shared, train-real, train-words, train-sp, train-stage9, vtlp-ablation,
-# streaming-ablation, stage8-ablation, frontend-ablation, lr-ablation, frame-rate-ablation, finish-wide and
-# make-recipes: one --init stage of the default model's recipe (finetune), ablation pairs run side by side (side_by_side, dev_wer, shipped_dev_wer,
-# two_arm_rule).
+# streaming-ablation, stage8-ablation, frontend-ablation, lr-ablation, frame-rate-ablation, train-stage13,
+# finish-wide and make-recipes: one --init stage of the default model's recipe (finetune), ablation pairs run side
+# by side (side_by_side, dev_wer, shipped_dev_wer, two_arm_rule).
 # mix_manifest builds a stage's training mix.
 # Run from the repository root.
 source scripts/lib/eval.sh
