@@ -11,7 +11,7 @@ public struct ModelSummary {
     /// (block name, parameter count) for the top-level blocks.
     public var blocks: [(String, Int)] {
         var out = [(String, Int)]()
-        if let conv = model.listener.conv { out.append(("encoder.conv (2× Conv2d 3×3, \(conv.timeReduction)× fewer frames)", conv.parameterCount)) }
+        if let conv = model.listener.conv { out.append(("encoder.conv (two Conv2d 3×3, time reduction \(conv.timeReduction))", conv.parameterCount)) }
         for (i, l) in model.listener.layers.enumerated() {
             out.append(("encoder.lstm\(i) (\(l.backward == nil ? "uni" : "bi")directional, \(l.forward.hidden) units)", l.parameterCount))
         }
