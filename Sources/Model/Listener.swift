@@ -14,8 +14,9 @@ public final class Listener: Layer {
     public init(config: ModelConfig, rng: inout RNG) {
         self.config = config
         let sub = config.subsampling
-        conv = sub.kind == .conv2d ? ConvSubsampling(inputDim: config.features.nMels, channels: sub.channels,
-                                                                  timeReduction: sub.timeReduction, rng: &rng) : nil
+        conv = sub.kind == .conv2d
+            ? ConvSubsampling(inputDim: config.features.nMels, channels: sub.channels, timeReduction: sub.timeReduction, rng: &rng)
+            : nil
         var layers = [BiLSTMLayer]()
         var input = config.subsampledDim
         if config.encoder.kind == .transformer {
@@ -64,7 +65,7 @@ public final class Listener: Layer {
     public func callAsFunction(_ x: Tensor, lengths: [Int], streaming: ChunkSpec? = nil,
                                trainingRNG: UnsafeMutablePointer<RNG>? = nil) -> (Tensor, [Int]) {
         var h = x
-        if let conv { h = conv(h, lengths: lengths) }                                              // [B, T/4, C·F/4]
+        if let conv { h = conv(h, lengths: lengths) }                                              // [B, T/4 or T/2, C·F/4]
         var curLengths = config.subsampling.kind == .conv2d ? lengths.map(outputLength) : lengths
         if let transformer {
             let chunk = streaming.map { ChunkConfig(chunkSize: $0.chunk, leftChunks: config.encoder.leftChunks, lookAhead: $0.lookahead) }
