@@ -1,7 +1,7 @@
 # Sourced by scripts/ablation, train-shared, train-real, train-words, train-sp, train-stage9, vtlp-ablation,
-# streaming-ablation, stage8-ablation, frontend-ablation, lr-ablation, frame-rate-ablation, train-stage13,
+# streaming-ablation, stage8-ablation, frontend-ablation, lr-ablation, frame-rate-ablation, train-cycle,
 # finish-wide and make-recipes: one --init stage of the default model's recipe (finetune), ablation pairs run side
-# by side (side_by_side, dev_wer, shipped_dev_wer, two_arm_rule).
+# by side (side_by_side, dev_wer, shipped_dev_wer, two_arm_rule), one-arm cycles (train-cycle: one_arm_rule).
 # mix_manifest builds a stage's training mix.
 # Run from the repository root.
 source scripts/lib/eval.sh
@@ -103,5 +103,15 @@ verdict = f"{name} ships ({best}% against {base}%)" if best <= base - 1 else f"n
 limit = "yes" if candidate <= control - 1 else "no"
 print(f"rule: {verdict}; {sys.argv[2]} a limit: {limit} ({candidate}% against {control}%)", file=sys.stderr)
 print(name)
+PY
+}
+
+# one_arm_rule LINES NAME: the rule of a one-arm cycle (scripts/train-cycle), on the two lines of shipped_dev_wer
+# FROM NAME: NAME ships if its dev WER is at least 1 point below FROM's. Prints the verdict.
+one_arm_rule() {
+  python3 - "$1" "$2" <<'PY'
+import re, sys
+base, new = (float(re.search(r"dev WER ([0-9.]+)%", l).group(1)) for l in sys.argv[1].splitlines())
+print(f"rule: {sys.argv[2]} {'ships' if new <= base - 1 else 'does not ship'} ({new}% against {base}%)")
 PY
 }
