@@ -44,7 +44,7 @@ public struct ModelSummary {
         var encFrames = fps
         if let conv = model.listener.conv {
             let t1 = fps / 2, f1 = Double(ConvSubsampling.reduce(c.features.nMels))
-            let t2 = t1 * 2 / Double(conv.timeReduction), f2 = Double(ConvSubsampling.outputLength(c.features.nMels))
+            let t2 = t1 / Double(conv.secondTimeStride), f2 = Double(ConvSubsampling.outputLength(c.features.nMels))
             let ch = Double(conv.channels)
             flops += 2 * ch * 9 * t1 * f1 + 2 * ch * ch * 9 * t2 * f2
             encFrames = t2
