@@ -1,6 +1,6 @@
 # Sourced by scripts/ablation, train-shared, train-real, train-words, train-sp, train-stage9, vtlp-ablation,
-# streaming-ablation, stage8-ablation, frontend-ablation, lr-ablation, frame-rate-ablation, width-ablation, train-cycle,
-# finish-wide and make-recipes: one --init stage of the default model's recipe (finetune), ablation pairs run side
+# streaming-ablation, stage8-ablation, frontend-ablation, lr-ablation, frame-rate-ablation, width-ablation,
+# specaug-ablation, train-cycle, finish-wide and make-recipes: one --init stage of the default model's recipe (finetune), ablation pairs run side
 # by side (side_by_side, dev_wer, shipped_dev_wer, two_arm_rule), one-arm cycles (train-cycle: one_arm_rule).
 # mix_manifest builds a stage's training mix.
 # Run from the repository root.
@@ -90,8 +90,9 @@ dev_wer() {
 }
 
 # two_arm_rule LINES QUESTION: the rule of a two-arm ablation (scripts/frontend-ablation, lr-ablation, width-ablation,
-# frame-rate-ablation), on the three lines of shipped_dev_wer FROM CONTROL CANDIDATE: the arm with the lower dev WER ships if it is at least 1 point
-# below FROM's, and QUESTION (what the candidate changes) counts as a limit only if the candidate beats the control by
+# frame-rate-ablation, specaug-ablation), on the three lines of shipped_dev_wer BASE CONTROL CANDIDATE (BASE: FROM,
+# or the default model for specaug-ablation): the arm with the lower dev WER ships if it is at least 1 point
+# below BASE's, and QUESTION (what the candidate changes) counts as a limit only if the candidate beats the control by
 # at least a point. Prints the verdict to stderr and the better arm's directory to stdout.
 two_arm_rule() {
   python3 - "$1" "$2" <<'PY'
