@@ -5,9 +5,13 @@ public final class TrainingLog {
     public let path: String
     private let handle: FileHandle
 
-    /// Opens `path` for appending (created if missing).
-    public init(path: String) throws {
+    /// Opens `path` for appending (created if missing). A resumed run passes its checkpoint's step as
+    /// `resumingAfter`: the entries of later steps, which the stopped run wrote after that checkpoint and the resumed
+    /// run will write again, are dropped first (the file is rewritten through a temp file and a rename), as is a
+    /// line a kill left half written, so that every step is logged once.
+    public init(path: String, resumingAfter step: Int? = nil) throws {
         self.path = path
+        if let step, FileManager.default.fileExists(atPath: path) { try Self.truncate(path, after: step) }
         if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
         guard let h = FileHandle(forWritingAtPath: path) else { throw TrainingError.io(path: path, reason: "cannot open log for writing") }
         handle = h
@@ -15,6 +19,22 @@ public final class TrainingLog {
     }
 
     deinit { try? handle.close() }
+
+    /// Keeps the lines of `path` that are JSON objects with a `step` of at most `step`.
+    static func truncate(_ path: String, after step: Int) throws {
+        guard let data = FileManager.default.contents(atPath: path) else { throw TrainingError.io(path: path, reason: "cannot read log") }
+        var kept = Data()
+        for line in data.split(separator: 0x0A, omittingEmptySubsequences: true) {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                  let s = object["step"] as? Int, s <= step else { continue }
+            kept.append(contentsOf: line)
+            kept.append(0x0A)
+        }
+        if kept.count == data.count { return }
+        let tmp = path + ".tmp"
+        guard FileManager.default.createFile(atPath: tmp, contents: kept) else { throw TrainingError.io(path: tmp, reason: "cannot write log") }
+        guard rename(tmp, path) == 0 else { throw TrainingError.io(path: path, reason: "cannot replace log: \(String(cString: strerror(errno)))") }
+    }
 
     public func write(_ entry: TrainingLogEntry) throws {
         let e = JSONEncoder()

@@ -1,6 +1,6 @@
 // `scribe train --resume` with overrides of how it runs and validates (--parallel, --valid-beam, --valid-ctc-weight):
 // the resumed run saves them in its next checkpoint, forgets a best WER measured by another search, and rejects
-// impossible values with a message naming the field, before anything is written.
+// impossible values with a message naming the field, before anything is written. The log keeps each step once.
 import Foundation
 import TestSupport
 import XCTest
@@ -27,6 +27,11 @@ final class TrainResumeOverridesCLITests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("valid_search"), bad.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: "\(out)/checkpoints/step-00000002"))
 
+        // What a run stopped after its last checkpoint (step 1) had logged is dropped on resume, and logged again.
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: "\(out)/train.log.jsonl"))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"elapsed\":1,\"epoch\":0,\"kind\":\"train\",\"step\":7}\n".utf8))
+        handle.closeFile()
         let resumed = try CommandRunner.scribe(["train", "--resume", "--max-steps", "2", "--train", manifest, "--valid", manifest, "--out", out,
                                                 "--valid-beam", "2", "--valid-ctc-weight", "0.2", "--parallel", "batch", "--quiet"], timeout: 300)
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
@@ -47,5 +52,6 @@ final class TrainResumeOverridesCLITests: XCTestCase {
         XCTAssertEqual(searches.count, 2)
         XCTAssertEqual(searches.first, "greedy")
         XCTAssertTrue(searches.last?.hasPrefix("beam 2") ?? false, "\(searches)")
+        XCTAssertFalse(try String(contentsOfFile: "\(out)/train.log.jsonl", encoding: .utf8).contains("\"step\":7"))
     }
 }
