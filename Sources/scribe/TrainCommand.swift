@@ -130,7 +130,9 @@ struct TrainCommand: ParsableCommand {
         trainer.onValidation = { e in
             say(String(format: "%@step %d: valid loss %.3f, CER %.2f%%, WER %.2f%%", tty ? "\n" : "", e.step, e.validLoss ?? .nan, 100 * (e.cer ?? .nan), 100 * (e.wer ?? .nan)))
         }
-        let log = try TrainingLog(path: "\(out)/train.log.jsonl", resumingAfter: checkpoint == nil ? nil : trainer.state.step)
+        // The log holds this run's steps once: up to the checkpoint resumed from (step 0 for a new run, whose --out may
+        // hold the log of a run stopped before its first checkpoint), then what this run writes.
+        let log = try TrainingLog(path: "\(out)/train.log.jsonl", resumingAfter: trainer.state.step)
         try trainer.run(log: log)
         say("\ndone: \(trainer.state.step) steps; best valid WER \(trainer.state.bestWER.map { String(format: "%.2f%%", 100 * $0) } ?? "n/a") at step \(trainer.state.bestStep ?? 0); model in \(out)")
     }

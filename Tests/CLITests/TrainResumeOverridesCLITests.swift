@@ -1,6 +1,6 @@
 // `scribe train --resume` with overrides of how it runs and validates (--parallel, --valid-beam, --valid-ctc-weight):
 // the resumed run saves them in its next checkpoint, forgets a best WER measured by another search, and rejects
-// impossible values with a message naming the field, before anything is written. The log keeps each step once.
+// impossible values with a message naming the field, before anything is written. The log keeps each step once, also when --out holds a stopped run's log.
 import Foundation
 import TestSupport
 import XCTest
@@ -18,8 +18,12 @@ final class TrainResumeOverridesCLITests: XCTestCase {
         let manifest = dir.appendingPathComponent("m.jsonl").path
         try Fixtures.writeClipManifest(["yes", "no"], to: manifest)
         let out = dir.appendingPathComponent("run").path
+        // The log of a run stopped before its first checkpoint is not this run's.
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try Data("{\"elapsed\":1,\"epoch\":0,\"kind\":\"train\",\"step\":3}\n".utf8).write(to: URL(fileURLWithPath: "\(out)/train.log.jsonl"))
         let first = try CommandRunner.scribe(["train", "--config", config, "--train", manifest, "--valid", manifest, "--out", out, "--quiet"], timeout: 300)
         XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertFalse(try String(contentsOfFile: "\(out)/train.log.jsonl", encoding: .utf8).contains("\"step\":3"))
 
         let bad = try CommandRunner.scribe(["train", "--resume", "--max-steps", "2", "--train", manifest, "--valid", manifest, "--out", out,
                                             "--valid-beam", "0", "--quiet"], timeout: 300)
