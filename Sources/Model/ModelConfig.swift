@@ -161,6 +161,16 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         if let s = encoder.streaming, s.mode == .shared, encoder.kind != .blstm || subsampling.kind == .pyramid {
             throw bad("encoder.streaming.mode", "shared look-ahead needs a BiLSTM encoder without pyramid subsampling")
         }
+        guard (0..<1).contains(encoder.dropout), (0..<1).contains(decoder.dropout) else {
+            throw bad("encoder.dropout", "encoder.dropout and decoder.dropout must be in [0, 1), got \(encoder.dropout) and \(decoder.dropout)")
+        }
+        // Dropout exists in the Transformer layers only; a recurrent encoder or speller would silently train without it.
+        if encoder.kind == .blstm, encoder.dropout != 0 {
+            throw bad("encoder.dropout", "dropout is implemented for the Transformer encoder only; the BiLSTM encoder would ignore \(encoder.dropout): set it to 0")
+        }
+        if decoder.kind == .lstm, decoder.dropout != 0 {
+            throw bad("decoder.dropout", "dropout is implemented for the Transformer decoder only; the LSTM speller would ignore \(decoder.dropout): set it to 0")
+        }
         guard attention.dim > 0 else { throw bad("attention.dim", "must be positive") }
         if attention.kind == .multihead, encoderOutputDim % attention.heads != 0 {
             throw bad("attention.heads", "encoder output \(encoderOutputDim) must be divisible by heads \(attention.heads)")

@@ -80,7 +80,6 @@ final class DataParallelTests: XCTestCase {
         config.scheduledSampling.maxProbability = 0.5
         config.scheduledSampling.rampSteps = 2
         config.scheduledSampling.sample = true
-        config.model.encoder.dropout = 0.1
         config.checkpointEvery = 3
         config.validEvery = 100
         let (data, _) = try Dataset.load(try Manifest.read(manifest).entries, config: config.model, manifestPath: manifest)
