@@ -1,5 +1,6 @@
 // The JSON Lines training log (one object per line, flushed as written) that `scribe plot` draws.
 import Foundation
+import Model
 
 public final class TrainingLog {
     public let path: String
@@ -30,10 +31,7 @@ public final class TrainingLog {
             kept.append(contentsOf: line)
             kept.append(0x0A)
         }
-        if kept.count == data.count { return }
-        let tmp = path + ".tmp"
-        guard FileManager.default.createFile(atPath: tmp, contents: kept) else { throw TrainingError.io(path: tmp, reason: "cannot write log") }
-        guard rename(tmp, path) == 0 else { throw TrainingError.io(path: path, reason: "cannot replace log: \(String(cString: strerror(errno)))") }
+        if kept.count != data.count { try ModelDirectory.atomicWrite(kept, to: path) }
     }
 
     public func write(_ entry: TrainingLogEntry) throws {

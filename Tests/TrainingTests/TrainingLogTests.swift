@@ -32,7 +32,7 @@ final class TrainingLogTests: XCTestCase {
         let entries = try TrainingLog.read(path)
         XCTAssertEqual(entries.map(\.step), [10, 20, 20, 30, 40])
         XCTAssertEqual(entries.map(\.kind), ["train", "train", "valid", "train", "train"])
-        XCTAssertFalse(FileManager.default.fileExists(atPath: path + ".tmp"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["train.log.jsonl"])  // no temp file left
     }
 
     func testANewRunAppendsToTheLogAsItIs() throws {
