@@ -161,15 +161,13 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         if let s = encoder.streaming, s.mode == .shared, encoder.kind != .blstm || subsampling.kind == .pyramid {
             throw bad("encoder.streaming.mode", "shared look-ahead needs a BiLSTM encoder without pyramid subsampling")
         }
-        guard (0..<1).contains(encoder.dropout), (0..<1).contains(decoder.dropout) else {
-            throw bad("encoder.dropout", "encoder.dropout and decoder.dropout must be in [0, 1), got \(encoder.dropout) and \(decoder.dropout)")
-        }
         // Dropout exists in the Transformer layers only; a recurrent encoder or speller would silently train without it.
-        if encoder.kind == .blstm, encoder.dropout != 0 {
-            throw bad("encoder.dropout", "dropout is implemented for the Transformer encoder only; the BiLSTM encoder would ignore \(encoder.dropout): set it to 0")
-        }
-        if decoder.kind == .lstm, decoder.dropout != 0 {
-            throw bad("decoder.dropout", "dropout is implemented for the Transformer decoder only; the LSTM speller would ignore \(decoder.dropout): set it to 0")
+        for (field, p, implemented, layer) in [("encoder.dropout", encoder.dropout, encoder.kind == .transformer, "the BiLSTM encoder"),
+                                               ("decoder.dropout", decoder.dropout, decoder.kind == .transformer, "the LSTM speller")] {
+            guard (0..<1).contains(p) else { throw bad(field, "must be in [0, 1), got \(p)") }
+            if !implemented, p != 0 {
+                throw bad(field, "dropout is implemented for the Transformer layers only; \(layer) would ignore \(p): set it to 0")
+            }
         }
         guard attention.dim > 0 else { throw bad("attention.dim", "must be positive") }
         if attention.kind == .multihead, encoderOutputDim % attention.heads != 0 {
