@@ -72,6 +72,7 @@ public struct EncoderConfig: Codable, Equatable, Sendable {
     public var dModel: Int = 256
     public var heads: Int = 4
     public var feedForward: Int = 1024
+    /// Dropout probability, training only: Transformer, inside every layer; BiLSTM, on every layer's output but the last.
     public var dropout: Float = 0
     /// Streaming: chunk and look-ahead in encoder frames (after subsampling); nil = offline only.
     public var streaming: ChunkSpec?
@@ -100,6 +101,8 @@ public struct DecoderConfig: Codable, Equatable, Sendable {
     public var layers: Int = 1
     public var heads: Int = 4
     public var feedForward: Int = 1024
+    /// Dropout probability, training only: Transformer, inside every layer; LSTM speller, on the embedding and on the
+    /// LSTM output that queries the attention and feeds the output layer.
     public var dropout: Float = 0
     public init() {}
 }
@@ -161,13 +164,8 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         if let s = encoder.streaming, s.mode == .shared, encoder.kind != .blstm || subsampling.kind == .pyramid {
             throw bad("encoder.streaming.mode", "shared look-ahead needs a BiLSTM encoder without pyramid subsampling")
         }
-        // Dropout exists in the Transformer layers only; a recurrent encoder or speller would silently train without it.
-        for (field, p, implemented, layer) in [("encoder.dropout", encoder.dropout, encoder.kind == .transformer, "the BiLSTM encoder"),
-                                               ("decoder.dropout", decoder.dropout, decoder.kind == .transformer, "the LSTM speller")] {
+        for (field, p) in [("encoder.dropout", encoder.dropout), ("decoder.dropout", decoder.dropout)] {
             guard (0..<1).contains(p) else { throw bad(field, "must be in [0, 1), got \(p)") }
-            if !implemented, p != 0 {
-                throw bad(field, "dropout is implemented for the Transformer layers only; \(layer) would ignore \(p): set it to 0")
-            }
         }
         guard attention.dim > 0 else { throw bad("attention.dim", "must be positive") }
         if attention.kind == .multihead, encoderOutputDim % attention.heads != 0 {

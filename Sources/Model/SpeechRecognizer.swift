@@ -137,10 +137,15 @@ public final class SpeechRecognizer: Layer {
         var state = speller.initialState(memory: memory)
         var steps = [Tensor](), alignments = [Tensor]()
         var previousLogits: Tensor?
+        let p = config.decoder.dropout
+        let drop: (Tensor) -> Tensor = { t in
+            guard let dropoutRNG, p > 0 else { return t }
+            return t.dropout(p, rng: &dropoutRNG.pointee)
+        }
         for i in 0..<u {
             var tokens = inputs.map { i < $0.count ? $0[i] : Vocabulary.pad }
             if let chooseInput, let previousLogits, i > 0 { tokens = chooseInput(i, tokens, previousLogits) }
-            let (logits, next) = speller.step(tokens, state: state, memory: memory)
+            let (logits, next) = speller.step(tokens, state: state, memory: memory, drop: drop)
             steps.append(logits.reshaped([b, 1, logits.shape[1]]))
             alignments.append(next.alignment.reshaped([b, 1, next.alignment.shape[1]]))
             state = next

@@ -50,12 +50,16 @@ public final class Speller: Layer {
     }
 
     /// One output step for B sequences: previous tokens [B] → logits [B, V] and the new state.
-    public func step(_ tokens: [Int], state: SpellerState, memory: AttentionMemory) -> (logits: Tensor, state: SpellerState) {
-        let emb = embedding(tokens)                                                    // [B, Emb]
+    /// `drop` (training: dropout) is applied to the embedding and to the LSTM output that queries the attention and
+    /// feeds the output layer; the recurrent state carried to the next step is not dropped (ESPnet's RNN decoder).
+    public func step(_ tokens: [Int], state: SpellerState, memory: AttentionMemory,
+                     drop: (Tensor) -> Tensor = { $0 }) -> (logits: Tensor, state: SpellerState) {
+        let emb = drop(embedding(tokens))                                              // [B, Emb]
         let input = Tensor.concat([emb, state.context], axis: 1)                       // [B, Emb + E]
         let (h, c) = cell.cell(input, h: state.h, c: state.c)                          // [B, H]
-        let (context, alpha) = attention.attend(query: h, memory: memory, previous: state.alignment)  // [B, E], [B, T]
-        let logits = output(Tensor.concat([h, context], axis: 1))                      // [B, V]
+        let query = drop(h)                                                            // [B, H]
+        let (context, alpha) = attention.attend(query: query, memory: memory, previous: state.alignment)  // [B, E], [B, T]
+        let logits = output(Tensor.concat([query, context], axis: 1))                  // [B, V]
         return (logits, SpellerState(h: h, c: c, context: context, alignment: alpha))
     }
 }

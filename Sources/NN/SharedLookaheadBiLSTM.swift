@@ -11,15 +11,23 @@ public enum SharedLookaheadBiLSTM {
     ///   frames are kept, and the look-ahead frames' forward and backward outputs are their provisional encodings,
     ///   the next layer's look-ahead input.
     /// With R = 0 this is the layered chunked encoder (`BiLSTMLayer.callAsFunction(_:lengths:chunks:)`).
-    public static func encode(_ layers: [BiLSTMLayer], _ x: Tensor, lengths: [Int], spec: ChunkSpec) -> Tensor {
+    /// `between` (training: dropout) is applied to every layer's outputs but the last, look-ahead encodings included.
+    public static func encode(_ layers: [BiLSTMLayer], _ x: Tensor, lengths: [Int], spec: ChunkSpec,
+                              between: (Tensor) -> Tensor = { $0 }) -> Tensor {
         let (nb, nt) = (x.shape[0], x.shape[1])
         let c = spec.chunk, r = spec.lookahead, w = c + r
-        guard r > 0 else { return layers.reduce(x) { h, layer in layer(h, lengths: lengths, chunks: spec) } }
+        guard r > 0 else {
+            return layers.enumerated().reduce(x) { h, item in
+                let out = item.element(h, lengths: lengths, chunks: spec)
+                return item.offset < layers.count - 1 ? between(out) : out
+            }
+        }
         let k = BiLSTMLayer.chunkCount(frames: nt, chunk: c)
         let windowLengths = BiLSTMLayer.windowLengths(lengths, frames: nt, chunk: c, count: w)
         var real = x                                        // [B, T, F]: the chunk frames' outputs so far
         var ahead = BiLSTMLayer.chunkRows(x, chunk: c, offset: c, count: r)          // [B·K, R, F]: each window's look-ahead inputs
-        for layer in layers {
+        for (index, layer) in layers.enumerated() {
+            if index > 0 { real = between(real); ahead = between(ahead) }
             let forward = layer.forward(real, lengths: lengths).output                              // [B, T, H]
             let window = Tensor.concat([BiLSTMLayer.chunkRows(real, chunk: c, offset: 0, count: c), ahead], axis: 1)         // [B·K, W, F]
             let windowForward = layer.forward(window, lengths: windowLengths).output                // [B·K, W, H]
