@@ -188,11 +188,13 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         guard (-50...50).contains(decoding.oovPenalty) else { throw bad("decoding.oov_penalty", "must be in -50...50, got \(decoding.oovPenalty)") }
     }
 
-    /// This config without its decoding defaults, which hold no weights: two models whose `architecture`s are equal
-    /// can share weights (`scribe train --init`, `scribe average`).
+    /// This config without its decoding defaults and dropout, which hold no weights: two models whose
+    /// `architecture`s are equal can share weights (`scribe train --init`, `scribe average`).
     public var architecture: ModelConfig {
         var c = self
         c.decoding = DecodingDefaults()
+        c.encoder.dropout = 0
+        c.decoder.dropout = 0
         return c
     }
 

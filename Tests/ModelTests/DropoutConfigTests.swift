@@ -32,4 +32,14 @@ final class DropoutConfigTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("encoder.dropout") && "\(error)".contains("[0, 1)"), "\(error)")
         }
     }
+
+    func testDropoutIsNotPartOfTheArchitecture() {
+        // Weights trained without dropout can start a run with it (`scribe train --init`), and averaged across it.
+        var a = ModelConfig(), b = ModelConfig()
+        b.encoder.dropout = 0.2
+        b.decoder.dropout = 0.1
+        XCTAssertEqual(a.architecture, b.architecture)
+        a.encoder.hidden += 1
+        XCTAssertNotEqual(a.architecture, b.architecture)
+    }
 }
