@@ -8,7 +8,7 @@ import Training
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model (teacher forcing + scheduled sampling, SpecAugment, label smoothing).",
+        abstract: "Train a model (teacher forcing + scheduled sampling, SpecAugment, label smoothing, dropout).",
         discussion: """
             CONFIG is a JSON file of TrainingConfig (every hyperparameter, seed first; keys left out take their \
             defaults, unknown keys are errors). The best model by validation WER is written to OUT as a model \
@@ -35,7 +35,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keep the raw features of the manifests' audio in this directory and reuse them on later runs (a restart then skips feature extraction).",
                                valueName: "dir")) var featureCache: String?
     @Option(name: .customLong("init"), help: ArgumentHelp(
-        "Start a new run from the weights of this model directory or checkpoint (same architecture; its normalization statistics are kept; the CTC weight, the streaming chunk and the online mean normalization may differ).",
+        "Start a new run from the weights of this model directory or checkpoint (same architecture; its normalization statistics are kept; dropout, the CTC weight, the streaming chunk and the online mean normalization may differ).",
         valueName: "model-dir")) var initFrom: String?
     @Flag(help: "Print a progress line per step on a terminal, or every 50 steps otherwise; --quiet: none.") var quiet = false
 
