@@ -1,5 +1,5 @@
 """The voice inventory and one synthesizer per TTS engine (espeak-ng, mbrola through espeak-ng, flite, festival,
-pico2wave, FreeTTS).
+pico2wave, FreeTTS; and pico2wave's German, Spanish, French and Italian speakers reading English phonemes).
 
 What this is: `all_voices()` lists every English voice Debian offers with its engine, whether it is reserved for the
 unseen-voice test split, and whether it is installed here; `synthesize(voice, items, tmpdir)` turns a block of
@@ -9,6 +9,8 @@ What it is not: augmentation (augment.py) or planning (make-corpus).
 import os
 import shutil
 import subprocess
+
+import xsampa
 
 ESPEAK_DATA_DIRS = ["/usr/lib/x86_64-linux-gnu/espeak-ng-data", "/usr/lib/aarch64-linux-gnu/espeak-ng-data",
                     "/usr/share/espeak-ng-data"]
@@ -21,15 +23,18 @@ FESTIVAL = ["kal_diphone", "ked_diphone", "don_diphone", "us1_mbrola", "us2_mbro
 RESERVED = [("flite", "slt"), ("festival", "cmu_us_slt_arctic_hts"), ("festival", "rab_diphone"),
             ("espeak-mbrola", "us3"), ("festival", "us3_mbrola"), ("espeak-ng", "en-gb-scotland"),
             ("pico", "en-GB")]
+# Extra voices, used only when --voices names them (the default corpus never had them): pico2wave's other speakers
+# reading espeak-ng's English phonemes mapped to their language's phones (xsampa.py), i.e. accented English.
+PICO_XSAMPA = ["de-DE", "es-ES", "fr-FR", "it-IT"]
 # Relative share of utterances per voice (espeak-ng accents pick one of ~100 variants per block).
-WEIGHT = {"espeak-ng": 3.0, "espeak-mbrola": 1.0, "flite": 1.5, "festival": 1.5, "pico": 3.0, "freetts": 2.0}
+WEIGHT = {"espeak-ng": 3.0, "espeak-mbrola": 1.0, "flite": 1.5, "festival": 1.5, "pico": 3.0, "freetts": 2.0, "pico-xsampa": 3.0}
 PACKAGE = {"espeak-ng": "espeak-ng", "flite": "flite", "festival": "festival", "pico": "libttspico-utils",
            "freetts": "freetts"}
 
 
 class Voice:
-    def __init__(self, engine, name, reserved=False):
-        self.engine, self.name, self.reserved = engine, name, reserved
+    def __init__(self, engine, name, reserved=False, extra=False):
+        self.engine, self.name, self.reserved, self.extra = engine, name, reserved, extra
         self.weight = WEIGHT[engine]
 
     @property
@@ -62,6 +67,7 @@ def all_voices():
     vs += [Voice("festival", f) for f in FESTIVAL]
     vs += [Voice("pico", "en-US"), Voice("freetts", "kevin16")]
     vs += [Voice(e, n, reserved=True) for e, n in RESERVED]
+    vs += [Voice("pico-xsampa", n, extra=True) for n in PICO_XSAMPA]
     return vs
 
 
@@ -100,9 +106,15 @@ def missing_reason(v):
                     return "mbrola is not installed (non-free)"
                 return None
         return f"festival voice {v.name} is not installed (festvox-* package)"
-    if v.engine == "pico":
+    if v.engine in ("pico", "pico-xsampa"):
         if not shutil.which("pico2wave"):
             return "pico2wave is not installed (libttspico-utils, non-free)"
+        if v.engine == "pico-xsampa":
+            if not shutil.which("espeak-ng"):
+                return "espeak-ng is not installed (its English phonemizer feeds these voices)"
+            lang = "/usr/share/pico/lang"
+            if not any(f.startswith(v.name + "_") for f in (os.listdir(lang) if os.path.isdir(lang) else [])):
+                return f"pico2wave has no {v.name} voice (libttspico-data)"
         return None
     if v.engine == "freetts":
         if not os.path.exists("/usr/share/java/freetts.jar") or not shutil.which("java"):
@@ -120,6 +132,36 @@ def _run(cmd, **kw):
     if r.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed ({r.returncode}): {r.stderr.decode(errors='replace')[-300:]}")
     return r
+
+
+def _pico_phonemes(lang, phonemes, rate, pitch, out, tmpdir):
+    """X-SAMPA words -> out. pico2wave now and then never returns on a long phoneme string (seen with it-IT; the
+    same words in shorter pieces are fine): after 20 s the words are said in pieces of 4, then one at a time, and
+    joined by sox."""
+    def say(ph, path):
+        markup = (f"<speed level='{int(88 * rate)}'><pitch level='{int(100 * pitch)}'>"
+                  f"<phoneme alphabet='xsampa' ph='{ph}'/></pitch></speed>")
+        try:
+            _run(["pico2wave", "-l", lang, "-w", path, markup], timeout=20)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
+    if say(phonemes, out):
+        return
+    words = phonemes.split()
+    for size in (4, 1):
+        parts = []
+        for k in range(0, len(words), size):
+            part = os.path.join(tmpdir, f"piece{len(parts):03d}.wav")
+            if not say(" ".join(words[k:k + size]), part):
+                break
+            parts.append(part)
+        else:
+            _run(["sox"] + parts + [out])
+            for part in parts:
+                os.remove(part)
+            return
+    raise RuntimeError(f"pico2wave {lang} hangs on: {phonemes[:80]}")
 
 
 def synthesize(voice, items, tmpdir):
@@ -144,6 +186,10 @@ def synthesize(voice, items, tmpdir):
             markup = (f"<speed level='{int(88 * it['rate'])}'><pitch level='{int(100 * it['pitch'])}'>"
                       f"{it['text']}</pitch></speed>")
             _run(["pico2wave", "-l", voice.name, "-w", it["raw"], markup])
+    elif e == "pico-xsampa":
+        for it in items:
+            phonemes = xsampa.to_xsampa(xsampa.ipa(it["text"]), voice.name)
+            _pico_phonemes(voice.name, phonemes, it["rate"], it["pitch"], it["raw"], tmpdir)
     elif e == "festival":
         script = os.path.join(tmpdir, "batch.scm")
         with open(script, "w") as fh:
