@@ -80,11 +80,7 @@ public final class Listener: Layer {
             return (transformer(h, lengths: curLengths, chunk: chunk), curLengths)
         }
         // Training: dropout on the outputs of every BiLSTM layer but the last (as PyTorch's `nn.LSTM(dropout:)`).
-        let p = config.encoder.dropout
-        let between: (Tensor) -> Tensor = { t in
-            guard let rng = trainingRNG, p > 0 else { return t }
-            return t.dropout(p, rng: &rng.pointee)
-        }
+        let between = Tensor.dropper(config.encoder.dropout, rng: trainingRNG)
         if let streaming, streaming.mode == .shared, config.subsampling.kind != .pyramid {
             return (SharedLookaheadBiLSTM.encode(layers, h, lengths: curLengths, spec: streaming, between: between), curLengths)
         }

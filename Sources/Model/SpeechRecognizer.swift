@@ -137,11 +137,7 @@ public final class SpeechRecognizer: Layer {
         var state = speller.initialState(memory: memory)
         var steps = [Tensor](), alignments = [Tensor]()
         var previousLogits: Tensor?
-        let p = config.decoder.dropout
-        let drop: (Tensor) -> Tensor = { t in
-            guard let dropoutRNG, p > 0 else { return t }
-            return t.dropout(p, rng: &dropoutRNG.pointee)
-        }
+        let drop = Tensor.dropper(config.decoder.dropout, rng: dropoutRNG)
         for i in 0..<u {
             var tokens = inputs.map { i < $0.count ? $0[i] : Vocabulary.pad }
             if let chooseInput, let previousLogits, i > 0 { tokens = chooseInput(i, tokens, previousLogits) }

@@ -68,6 +68,13 @@ extension Tensor {
         return self * Tensor(shape: shape, data: mask)
     }
 
+    /// Dropout as a function for layers that take one: `dropout(p, rng:)` drawing from `rng` while training (`rng`
+    /// non-nil and p > 0), the identity otherwise (inference, or p == 0).
+    public static func dropper(_ p: Float, rng: UnsafeMutablePointer<RNG>?) -> (Tensor) -> Tensor {
+        guard let rng, p > 0 else { return { $0 } }
+        return { $0.dropout(p, rng: &rng.pointee) }
+    }
+
     /// `value` where `mask` (broadcastable to self; nonzero = masked) is set, self elsewhere.
     /// Masked positions get no gradient. Attention uses value = -inf or a large negative number.
     public func maskedFill(_ mask: Tensor, value: Float) -> Tensor {

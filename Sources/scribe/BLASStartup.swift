@@ -14,8 +14,7 @@ enum BLASStartup {
     }
 
     /// The OpenBLAS core name for CPU flags: SKYLAKEX with AVX-512, HASWELL with AVX2.
-    static func recommendedCoreType(flags: Set<String>? = cpuFlags()) -> String? {
-        guard let flags else { return nil }
+    static func recommendedCoreType(flags: Set<String>) -> String? {
         if flags.contains("avx512f") && flags.contains("avx512bw") && flags.contains("avx512vl") { return "SKYLAKEX" }
         if flags.contains("avx2") && flags.contains("fma") { return "HASWELL" }
         return nil

@@ -33,6 +33,21 @@ final class NNOpsTests: XCTestCase {
         checkGradients([w]) { var r = RNG(seed: 9); return w.dropout(0.5, rng: &r) }
     }
 
+    func testDropperIsTheIdentityUnlessTraining() {
+        let x = Tensor.ones([400])
+        var rng = RNG(seed: 3)
+        XCTAssertEqual(Tensor.dropper(0.5, rng: nil)(x).data, x.data, "no RNG: inference")
+        withUnsafeMutablePointer(to: &rng) { r in
+            XCTAssertEqual(Tensor.dropper(0, rng: r)(x).data, x.data, "p = 0")
+            let y = Tensor.dropper(0.5, rng: r)(x).data
+            XCTAssertTrue(y.allSatisfy { $0 == 0 || $0 == 2 })
+            XCTAssertTrue((140...260).contains(y.filter { $0 == 0 }.count))
+        }
+        var replay = RNG(seed: 3)
+        XCTAssertEqual(rng.next(), { _ = x.dropout(0.5, rng: &replay); return replay.next() }(),
+                       "the dropper draws from the caller's RNG, as dropout does")
+    }
+
     func testMaskedFill() {
         let x = Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, 6])
         let mask = Tensor(shape: [1, 3], data: [0, 1, 0])
