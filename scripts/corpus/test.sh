@@ -2,7 +2,8 @@
 # scripts/corpus/test.sh: shell-level tests of scripts/make-corpus and `scribe manifest check` / `scribe normalize`.
 # Builds a tiny corpus twice with the same seed in temp dirs and compares manifests and audio checksums; checks the
 # manifests; feeds a bad sentence file (non-ASCII, digits, empty lines, unknown words); hides a voice; fills a small
-# tmpfs to provoke a write error (skipped where mount is not allowed). Needs `scripts/setup --corpus`.
+# tmpfs to provoke a write error (skipped where mount is not allowed); maps IPA to X-SAMPA for the accented pico voices
+# (their phone check skipped without pico2wave). Needs `scripts/setup --corpus`.
 # Uses $SCRIBE, else .build/debug/scribe or .build/release/scribe, else builds the scribe product.
 # Prints "N passed, N failed" last; exits 1 if anything failed.
 set -uo pipefail
@@ -135,6 +136,32 @@ EOF
   umount "$MNT"; MNT=""
 else
   echo "skip: full-disk test (cannot mount a tmpfs here)"
+fi
+
+# 7. accented voices (scripts/corpus/xsampa.py): IPA → X-SAMPA with stress; never in a default corpus
+if python3 - >"$T/xsampa.log" 2>&1 <<'PY'
+import sys
+sys.path.insert(0, "scripts/corpus")
+import xsampa
+table = {tok: cands[0] for tok, cands in xsampa.CANDIDATES.items()}
+xsampa.phone_map = lambda lang: table
+got = xsampa.to_xsampa("ðə kwˈɪk bɹˈaʊn fˈɑːks ˌoʊvɚ ʔ", "xx")
+want = 'D@ kw"Ik br\\\\"a_Un f"A:ks %@_Uv@`'
+assert got == want, (got, want)
+PY
+then ok "xsampa: IPA to X-SAMPA, stress kept, a lone glottal stop dropped"; else bad "xsampa mapping: $(cat "$T/xsampa.log")"; fi
+if scripts/make-corpus --list-voices 2>/dev/null | grep -q "^pico-xsampa/it-IT *extra (only with --voices)"; then
+  ok "the accented pico voices are extra: listed, never in a default corpus"
+else bad "pico-xsampa voices not listed as extra"; fi
+if command -v pico2wave >/dev/null; then
+  if python3 -c '
+import sys; sys.path.insert(0, "scripts/corpus"); import xsampa
+de, us = xsampa.phone_map("de-DE"), xsampa.phone_map("en-US")
+assert de["θ"] not in ("T", "") and de["ð"] != "D" and de["ɹ"] == "R", de
+assert us["θ"] == "T" and us["ð"] == "D", us
+' >"$T/pico.log" 2>&1; then ok "xsampa: pico de-DE gets substitutes for θ ð ɹ, en-US keeps them"; else bad "xsampa phone_map: $(tail -3 "$T/pico.log")"; fi
+else
+  echo "skip: pico2wave is not installed (scripts/corpus/install-voices)"
 fi
 
 echo "$pass passed, $fail failed"
