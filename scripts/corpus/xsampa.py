@@ -21,7 +21,7 @@ import wave
 CANDIDATES = {
     "p": ["p"], "b": ["b"], "t": ["t"], "d": ["d"], "k": ["k"], "ɡ": ["g"], "g": ["g"], "f": ["f"], "v": ["v", "f"],
     "θ": ["T", "f", "s", "t"], "ð": ["D", "d", "z", "v"], "s": ["s"], "z": ["z", "s"], "ʃ": ["S", "s"],
-    "ʒ": ["Z", "S", "z"], "h": ["h", "x", ""], "tʃ": ["tS", "tS"], "dʒ": ["dZ", "dz", "j"], "m": ["m"], "n": ["n"],
+    "ʒ": ["Z", "S", "z"], "h": ["h", "x", ""], "tʃ": ["tS", "t_S", "ts"], "dʒ": ["dZ", "dz", "j"], "m": ["m"], "n": ["n"],
     "ŋ": ["N", "ng"], "l": ["l"], "ɹ": ["r\\\\", "R", "r"], "r": ["r\\\\", "R", "r"], "j": ["j", "i"], "w": ["w", "u"],
     "iː": ["i:", "i"], "i": ["i", "I", "i:"], "ɪ": ["I", "i"], "ᵻ": ["I", "i", "@"], "eɪ": ["e_I", "eI", "e"],
     "e": ["e", "E", "e_I"], "ɛ": ["E", "e"], "æ": ["{", "E", "a"], "a": ["a", "{", "A:"], "ɑː": ["A:", "a:", "a"], "ɑ": ["A", "a", "A:"],
@@ -74,7 +74,7 @@ def to_xsampa(ipa_text, lang):
     table = phone_map(lang)
     words = []
     for word in ipa_text.split():
-        word = word.replace("ː", "ː").replace("-", "")
+        word = word.replace("-", "")
         out, i = [], 0
         while i < len(word):
             ch = word[i]
