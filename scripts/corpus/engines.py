@@ -134,13 +134,17 @@ def _run(cmd, **kw):
     return r
 
 
+def _pico_markup(inner, rate, pitch):
+    """pico2wave's markup for a rate and pitch factor around 1 (88 and 100 are its levels for them)."""
+    return f"<speed level='{int(88 * rate)}'><pitch level='{int(100 * pitch)}'>{inner}</pitch></speed>"
+
+
 def _pico_phonemes(lang, phonemes, rate, pitch, out, tmpdir):
     """X-SAMPA words -> out. pico2wave now and then never returns on a long phoneme string (seen with it-IT; the
     same words in shorter pieces are fine): after 20 s the words are said in pieces of 4, then one at a time, and
     joined by sox."""
     def say(ph, path):
-        markup = (f"<speed level='{int(88 * rate)}'><pitch level='{int(100 * pitch)}'>"
-                  f"<phoneme alphabet='xsampa' ph='{ph}'/></pitch></speed>")
+        markup = _pico_markup(f"<phoneme alphabet='xsampa' ph='{ph}'/>", rate, pitch)
         try:
             _run(["pico2wave", "-l", lang, "-w", path, markup], timeout=20)
             return True
@@ -183,9 +187,7 @@ def synthesize(voice, items, tmpdir):
                   "--setf", f"int_f0_target_mean={f0:.1f}", "-t", it["text"], "-o", it["raw"]])
     elif e == "pico":
         for it in items:
-            markup = (f"<speed level='{int(88 * it['rate'])}'><pitch level='{int(100 * it['pitch'])}'>"
-                      f"{it['text']}</pitch></speed>")
-            _run(["pico2wave", "-l", voice.name, "-w", it["raw"], markup])
+            _run(["pico2wave", "-l", voice.name, "-w", it["raw"], _pico_markup(it["text"], it["rate"], it["pitch"])])
     elif e == "pico-xsampa":
         for it in items:
             phonemes = xsampa.to_xsampa(xsampa.ipa(it["text"]), voice.name)
