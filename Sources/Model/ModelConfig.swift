@@ -120,6 +120,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     public var decoder: DecoderConfig = DecoderConfig()
     /// Weight of the joint CTC loss on the encoder (0: no CTC head).
     public var ctcWeight: Float = 0
+    /// Classes of the training-only speaker classifier on the encoder (speaker-adversarial training; 0: none).
+    /// Inference never uses it, and a model directory whose config has 0 ignores its weights.
+    public var speakerClasses: Int = 0
     /// Random seed of the initialisation.
     public var seed: UInt64 = 1
     /// Search settings the model ships with (`scribe` flags override them).
@@ -181,6 +184,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
             }
             guard decoder.layers >= 1, decoder.feedForward > 0 else { throw bad("decoder.layers", "need layers >= 1 and feed_forward > 0") }
         }
+        guard (0...4096).contains(speakerClasses) else { throw bad("speaker_classes", "must be in 0...4096, got \(speakerClasses)") }
         guard ctcWeight >= 0, ctcWeight < 1 else { throw bad("ctc_weight", "must be in [0, 1), got \(ctcWeight)") }
         guard (0...1).contains(decoding.ctcWeight) else { throw bad("decoding.ctc_weight", "must be in 0...1, got \(decoding.ctcWeight)") }
         guard (1...256).contains(decoding.beam) else { throw bad("decoding.beam", "must be in 1...256, got \(decoding.beam)") }

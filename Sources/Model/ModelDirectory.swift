@@ -50,7 +50,9 @@ public enum ModelDirectory {
             throw ModelError.weights(path: weightsPath, reason: "\(error)")
         }
         let expected = Set(model.namedParameters.map(\.0))
-        for name in file.names where !expected.contains(name) {
+        // A speaker classifier's weights are training-only: a config without one (speaker_classes 0) ignores them.
+        for name in file.names where !expected.contains(name)
+            && !(config.speakerClasses == 0 && name.hasPrefix(SpeakerClassifier.scope + ".")) {
             throw ModelError.weights(path: weightsPath, reason: "unexpected tensor '\(name)': the weights do not belong to this config")
         }
         for (name, param) in model.namedParameters {

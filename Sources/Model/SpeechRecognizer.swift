@@ -33,6 +33,8 @@ public final class SpeechRecognizer: Layer {
     public let transformerDecoder: TransformerDecoder?
     public let memoryProj: Linear?
     public let ctcHead: Linear?
+    /// The training-only speaker classifier (`config.speakerClasses` > 0), read through a gradient reversal.
+    public let speakerHead: SpeakerClassifier?
 
     /// A freshly initialised model (seeded by `config.seed`).
     public init(config: ModelConfig) {
@@ -50,12 +52,14 @@ public final class SpeechRecognizer: Layer {
             memoryProj = nil
         }
         ctcHead = config.ctcWeight > 0 ? Linear(config.encoderOutputDim, config.vocabulary.count, rng: &rng) : nil
+        speakerHead = config.speakerClasses > 0
+            ? SpeakerClassifier(input: config.encoderOutputDim, hidden: config.encoderOutputDim, classes: config.speakerClasses, rng: &rng) : nil
     }
 
     public var namedParameters: [(String, Tensor)] {
         scoped("encoder", listener)
             + scoped("decoder", speller) + scoped("decoder", transformerDecoder) + scoped("decoder.memory", memoryProj)
-            + scoped("ctc", ctcHead)
+            + scoped("ctc", ctcHead) + scoped(SpeakerClassifier.scope, speakerHead)
     }
 
     public var vocabulary: Vocabulary { config.vocabulary }

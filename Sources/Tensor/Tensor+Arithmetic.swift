@@ -61,6 +61,15 @@ extension Tensor {
         }
     }
 
+    /// The gradient reversal layer (Ganin & Lempitsky 2015): the identity forward, −λ · g backward. What feeds an
+    /// adversary through it learns to make the adversary's task harder (speaker-adversarial training).
+    public func gradientReversed(_ lambda: Float) -> Tensor {
+        let x = self
+        return Tensor.make("gradientReversal", shape: shape, data: data, parents: [x]) { g in
+            x.accumulateGrad { dst in for i in 0..<dst.count { dst[i] -= lambda * g[i] } }
+        }
+    }
+
     public func scaled(_ s: Float) -> Tensor { affine(scale: s) }
     public static func * (a: Tensor, s: Float) -> Tensor { a.affine(scale: s) }
     public static func * (s: Float, a: Tensor) -> Tensor { a.affine(scale: s) }

@@ -14,9 +14,12 @@ public struct Example: Sendable {
     public var tokens: [Int]
     public var text: String
     public var seconds: Double
+    /// Who speaks (the manifest's "voice" or "speaker"), when known.
+    public var voice: String?
 
-    public init(id: String, features: FeatureMatrix, tokens: [Int], text: String, seconds: Double) {
+    public init(id: String, features: FeatureMatrix, tokens: [Int], text: String, seconds: Double, voice: String? = nil) {
         self.id = id; self.features = features; self.tokens = tokens; self.text = text; self.seconds = seconds
+        self.voice = voice
     }
 }
 
@@ -55,7 +58,8 @@ public struct Dataset: Sendable {
                     let feats = raw ? computed : config.normalization.apply(computed)
                     return Example(id: e.id, features: feats, tokens: tokens, text: config.vocabulary.decode(tokens),
                                    seconds: Double(max(computed.frames - (config.features.center ? 1 : 0), 0) * config.features.hopLength)
-                                       / Double(config.features.sampleRate))  // to the hop
+                                       / Double(config.features.sampleRate),  // to the hop
+                                   voice: e.voice)
                 }
                 box.set(i, r)
                 lock.lock(); done += 1; let d = done; lock.unlock()

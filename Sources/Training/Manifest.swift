@@ -12,6 +12,8 @@ public struct ManifestEntry: Sendable, Equatable {
     public var line: Int
     /// An id: the "id" key if present, else the audio path as written.
     public var id: String
+    /// Who speaks: the "voice" key (synthetic corpus), else "speaker" (real sets), else nil.
+    public var voice: String? = nil
 }
 
 public enum Manifest {
@@ -50,6 +52,7 @@ public enum Manifest {
         let resolved = audio.hasPrefix("/") ? audio : "\(folder)/\(audio)"
         guard FileManager.default.fileExists(atPath: resolved) else { throw bad("audio file not found: \(resolved)") }
         let id = (obj["id"] as? String) ?? audio
-        return ManifestEntry(audioPath: resolved, duration: duration, text: text, line: number, id: id)
+        let voice = (obj["voice"] as? String) ?? (obj["speaker"] as? String)
+        return ManifestEntry(audioPath: resolved, duration: duration, text: text, line: number, id: id, voice: voice)
     }
 }

@@ -24,6 +24,9 @@ public final class Trainer {
     public var onProgress: ((String) -> Void)?
     /// Called with each validation result.
     public var onValidation: ((TrainingLogEntry) -> Void)?
+    /// The speaker classifier's class of each voice of the training set (sorted class names, after
+    /// `config.speakerAdversary.className`; empty unless `config.speakerAdversary.weight` > 0).
+    public let speakerClasses: [String: Int]
 
     /// A new run (or, with `resumeFrom`, the continuation of one) writing to `outDirectory`.
     public init(config: TrainingConfig, train: Dataset, valid: Dataset?, outDirectory: String, resumeFrom checkpoint: String? = nil) throws {
@@ -52,11 +55,51 @@ public final class Trainer {
         case .cosine: schedule = CosineLR(peak: config.learningRate, warmup: config.warmupSteps, total: total, minimum: config.learningRate * 0.01)
         case .exponential: schedule = ExponentialLR(initial: config.learningRate, decay: 0.5, every: max(total / 4, 1), minimum: config.learningRate * 0.01)
         }
+        speakerClasses = try Self.speakerClasses(of: train, config: config)
         state = TrainerState(seed: config.seed)
         if let checkpoint { try Checkpoint.load(checkpoint, into: self) }
     }
 
     func restore(state: TrainerState) { self.state = state }
+
+    /// One class per distinct voice of `train`, in sorted order, when speaker-adversarial training is on.
+    static func speakerClasses(of train: Dataset, config: TrainingConfig) throws -> [String: Int] {
+        guard config.speakerAdversary.weight > 0 else { return [:] }
+        let voices = Set(train.examples.compactMap { $0.voice.map(config.speakerAdversary.className) }).sorted()
+        let field = "speaker_adversary.weight"
+        guard voices.count >= 2 else {
+            throw TrainingError.badConfig(path: "the training manifest", field: field,
+                                          reason: "needs at least 2 voices (\"voice\" or \"speaker\" keys); the manifest has \(voices.count)")
+        }
+        guard voices.count <= config.model.speakerClasses else {
+            throw TrainingError.badConfig(path: "the training manifest", field: "model.speaker_classes",
+                                          reason: "the manifest has \(voices.count) voices; set model.speaker_classes to at least that (it is \(config.model.speakerClasses))")
+        }
+        return Dictionary(uniqueKeysWithValues: voices.enumerated().map { ($1, $0) })
+    }
+
+    /// The speaker classifier's class of `example`'s voice, if it has one.
+    func speakerClass(_ example: Example) -> Int? {
+        example.voice.flatMap { speakerClasses[config.speakerAdversary.className($0)] }
+    }
+
+    /// The speaker classifier's frame targets for a batch whose encoder output is [B, T', E] with `lengths`:
+    /// each real frame of an utterance with a known voice gets its class, the rest −1 (ignored).
+    func speakerTargets(_ examples: [Example], lengths: [Int], frames t: Int) -> [Int] {
+        var out = [Int](repeating: -1, count: examples.count * t)
+        for (b, e) in examples.enumerated() {
+            guard let c = speakerClass(e) else { continue }
+            for k in 0..<min(lengths[b], t) { out[b * t + k] = c }
+        }
+        return out
+    }
+
+    /// Encoder frames with a speaker target in `batch` (what the speaker loss's mean runs over).
+    func speakerFrames(_ batch: PreparedBatch) -> Int {
+        zip(batch.examples, batch.features).reduce(0) { n, x in
+            speakerClass(x.0) == nil ? n : n + model.listener.outputLength(x.1.frames)
+        }
+    }
 
     /// Forgets the best validation WER so far (`scribe train --resume` with another validation search, whose WERs
     /// are not comparable); the next validation sets it again and saves its model.
@@ -65,9 +108,15 @@ public final class Trainer {
         state.bestStep = nil
     }
 
-    /// Copies the weights of `model` (same architecture) into this run's model (`scribe train --init`).
+    /// Copies the weights of `model` (same architecture, except perhaps the speaker classifier) into this run's model
+    /// by name (`scribe train --init`). A speaker classifier `other` lacks keeps its fresh initialisation.
     public func initialize(from other: SpeechRecognizer) {
-        for ((_, dst), (_, src)) in zip(model.namedParameters, other.namedParameters) { dst.data = src.data }
+        let source = Dictionary(uniqueKeysWithValues: other.namedParameters)
+        for (name, dst) in model.namedParameters {
+            guard let src = source[name] else { continue }
+            precondition(src.shape == dst.shape, "initialize: \(name) is \(src.shape) in the source, \(dst.shape) here")
+            dst.data = src.data
+        }
     }
 
     /// Whether the run has reached its step or epoch budget.
@@ -78,8 +127,10 @@ public final class Trainer {
     // MARK: one step
 
     /// Loss of one batch (on the tape). Returns (total, cross-entropy, ctc or nil).
-    func loss(batch: [Int], augment: Bool, rng: inout RNG, samplingProbability: Float, guidedWeight: Float = 0) -> (Tensor, Tensor, Tensor?) {
-        loss(examples: batch.map { train.examples[$0] }, augment: augment, rng: &rng, samplingProbability: samplingProbability, guidedWeight: guidedWeight)
+    func loss(batch: [Int], augment: Bool, rng: inout RNG, samplingProbability: Float, guidedWeight: Float = 0,
+              speakerLambda: Float? = nil) -> (Tensor, Tensor, Tensor?) {
+        loss(examples: batch.map { train.examples[$0] }, augment: augment, rng: &rng, samplingProbability: samplingProbability,
+             guidedWeight: guidedWeight, speakerLambda: speakerLambda)
     }
 
     /// The guided-attention loss of attention weights [B, U, T'] for decoder input lengths `outputs` and encoder
@@ -125,6 +176,9 @@ public final class Trainer {
         var ctc: Tensor?
         /// The guided-attention loss (unweighted) when it applied.
         var guided: Float?
+        /// The speaker classifier's loss (unweighted) and its frame accuracy, when it applied.
+        var speaker: Tensor?
+        var speakerAccuracy: Float?
     }
 
     /// Augments `examples` (VTLP, then SpecAugment, drawn in example order) and draws whether the batch streams.
@@ -139,18 +193,27 @@ public final class Trainer {
         return PreparedBatch(examples: examples, features: feats, streaming: streaming)
     }
 
-    func loss(examples: [Example], augment: Bool, rng: inout RNG, samplingProbability p: Float, guidedWeight: Float = 0) -> (Tensor, Tensor, Tensor?) {
+    func loss(examples: [Example], augment: Bool, rng: inout RNG, samplingProbability p: Float, guidedWeight: Float = 0,
+              speakerLambda: Float? = nil) -> (Tensor, Tensor, Tensor?) {
         let prepared = prepare(examples: examples, augment: augment, rng: &rng)
-        let parts = forward(prepared, model: model, augment: augment, rng: &rng, samplingProbability: p, guidedWeight: guidedWeight)
+        let parts = forward(prepared, model: model, augment: augment, rng: &rng, samplingProbability: p, guidedWeight: guidedWeight,
+                            speakerLambda: speakerLambda)
         lastGuided = parts.guided
+        lastSpeaker = parts.speaker.map { ($0.item, parts.speakerAccuracy ?? 0) }
         return (parts.total, parts.ce, parts.ctc)
     }
 
-    /// The loss of a prepared batch on `model`. `scale` multiplies the cross-entropy, CTC and guided terms of the
-    /// total (a shard's share of the batch, so that the shards' totals add up to the batch's); the returned parts
-    /// are unscaled.
+    /// A shard's share of each loss term's mean (all 1 for a whole batch).
+    struct LossScale {
+        var ce: Float = 1, ctc: Float = 1, guided: Float = 1, speaker: Float = 1
+    }
+
+    /// The loss of a prepared batch on `model`. `scale` multiplies the cross-entropy, CTC, guided and speaker terms
+    /// of the total (a shard's share of the batch, so that the shards' totals add up to the batch's); the returned
+    /// parts are unscaled. With `speakerLambda` (and a speaker classifier), the speaker loss joins the total with
+    /// `config.speakerAdversary.weight`, its gradient into the encoder reversed and scaled by λ.
     func forward(_ batch: PreparedBatch, model: SpeechRecognizer, augment: Bool, rng: inout RNG, samplingProbability p: Float,
-                 guidedWeight: Float = 0, scale: (ce: Float, ctc: Float, guided: Float) = (1, 1, 1)) -> LossParts {
+                 guidedWeight: Float = 0, speakerLambda: Float? = nil, scale: LossScale = LossScale()) -> LossParts {
         let examples = batch.examples
         let (x, lengths) = SpeechRecognizer.batch(batch.features)                           // [B, T, F]
         let streaming = batch.streaming
@@ -188,14 +251,31 @@ public final class Trainer {
             guidedValue = g.item
             guided = g.scaled(guidedWeight * scale.guided)
         }
-        let scaledCE = scale.ce == 1 ? ce : ce.scaled(scale.ce)
+        var speaker: Tensor?, speakerAccuracy: Float?, adversary: Tensor?
+        if let lambda = speakerLambda, let classifier = model.speakerHead, config.speakerAdversary.weight > 0 {
+            let (b, t, e) = (values.shape[0], values.shape[1], values.shape[2])
+            let targets = speakerTargets(examples, lengths: encLengths, frames: t)
+            let labelled = targets.filter { $0 >= 0 }.count
+            if labelled > 0 {
+                let logits = classifier(values.gradientReversed(lambda).reshaped([b * t, e]))     // [B·T', S]
+                let l = Tensor.crossEntropy(logits: logits, targets: targets, ignoreIndex: -1)
+                let guesses = logits.argmaxLastAxis()
+                speakerAccuracy = Float(zip(guesses, targets).filter { $0.1 >= 0 && $0.0 == $0.1 }.count) / Float(labelled)
+                speaker = l
+                adversary = l.scaled(config.speakerAdversary.weight * scale.speaker)
+            }
+        }
+        func finish(_ total: Tensor, ctc: Tensor?) -> LossParts {
+            var t = guided.map { total + $0 } ?? total
+            if let adversary { t = t + adversary }
+            return LossParts(total: t, ce: ce, ctc: ctc, guided: guidedValue, speaker: speaker, speakerAccuracy: speakerAccuracy)
+        }
         guard let head = model.ctcHead, config.model.ctcWeight > 0 else {
-            return LossParts(total: guided.map { scaledCE + $0 } ?? scaledCE, ce: ce, ctc: nil, guided: guidedValue)
+            return finish(scale.ce == 1 ? ce : ce.scaled(scale.ce), ctc: nil)
         }
         let ctc = Tensor.ctcLoss(logits: head(values), inputLengths: encLengths, targets: examples.map(\.tokens), blank: Vocabulary.pad)
         let w = config.model.ctcWeight
-        let total = ce.scaled((1 - w) * scale.ce) + ctc.scaled(w * scale.ctc)
-        return LossParts(total: guided.map { total + $0 } ?? total, ce: ce, ctc: ctc, guided: guidedValue)
+        return finish(ce.scaled((1 - w) * scale.ce) + ctc.scaled(w * scale.ctc), ctc: ctc)
     }
 
     static func sampleToken(_ logits: ArraySlice<Float>, rng: inout RNG) -> Int {
@@ -210,6 +290,13 @@ public final class Trainer {
     public private(set) var lastParts: (ce: Float, ctc: Float?) = (0, nil)
     /// The last step's guided-attention loss (unweighted), when it applied.
     var lastGuided: Float?
+    /// The last step's speaker loss (unweighted) and the classifier's frame accuracy, when it applied.
+    var lastSpeaker: (loss: Float, accuracy: Float)?
+
+    /// λ of the speaker adversary at `step`, or nil when it is off.
+    func speakerLambda(step: Int) -> Float? {
+        config.speakerAdversary.weight > 0 && model.speakerHead != nil ? config.speakerAdversary.lambda(step: step) : nil
+    }
 
     /// One optimizer step on `batch` (indices into the training set). Returns the loss.
     @discardableResult
@@ -218,8 +305,10 @@ public final class Trainer {
         let p = config.scheduledSampling.probability(step: state.step)
         var rng = state.rng
         lastGuided = nil
+        lastSpeaker = nil
         let (total, ce, ctc) = loss(batch: batch, augment: true, rng: &rng, samplingProbability: p,
-                                    guidedWeight: config.guidedAttention.weight(step: state.step))
+                                    guidedWeight: config.guidedAttention.weight(step: state.step),
+                                    speakerLambda: speakerLambda(step: state.step))
         lastParts = (ce.item, ctc?.item)
         state.rng = rng
         total.backward()
@@ -237,11 +326,16 @@ public final class Trainer {
     }
 
     /// Each shard's share of what the batch's loss means run over: targets for cross-entropy and guided attention
-    /// (every output step has both), utterances for CTC (a mean of per-utterance losses).
-    static func shardScales(_ shards: [PreparedBatch], of batch: PreparedBatch) -> [(ce: Float, ctc: Float, guided: Float)] {
+    /// (every output step has both), utterances for CTC (a mean of per-utterance losses), encoder frames with a
+    /// speaker target for the speaker loss (`speakerFrames`, when given).
+    static func shardScales(_ shards: [PreparedBatch], of batch: PreparedBatch,
+                            speakerFrames: ((PreparedBatch) -> Int)? = nil) -> [LossScale] {
         let targets = Float(batch.targetCount), utterances = Float(batch.examples.count)
-        return shards.map { (ce: Float($0.targetCount) / targets, ctc: Float($0.examples.count) / utterances,
-                             guided: Float($0.targetCount) / targets) }
+        let frames = speakerFrames.map { Float(max($0(batch), 1)) }
+        return shards.map { s in
+            LossScale(ce: Float(s.targetCount) / targets, ctc: Float(s.examples.count) / utterances,
+                      guided: Float(s.targetCount) / targets, speaker: frames.map { Float(speakerFrames!(s)) / $0 } ?? 1)
+        }
     }
 
     /// `step` in data-parallel mode: the batch is augmented as a whole (the same draws as a serial step), then split
@@ -257,24 +351,28 @@ public final class Trainer {
         let shards = ranges.map { prepared.shard($0) }
         let seeds = ranges.map { _ in rng.next() }
         state.rng = rng
-        let scales = Self.shardScales(shards, of: prepared)
+        let lambda = speakerLambda(step: state.step)
+        let scales = Self.shardScales(shards, of: prepared, speakerFrames: lambda == nil ? nil : speakerFrames)
         let parts = IndexedResults<LossParts>(count: shards.count)
         _ = replicas.step(shards: shards.count) { k, m in
             var local = RNG(seed: seeds[k])
             let r = self.forward(shards[k], model: m, augment: true, rng: &local, samplingProbability: p,
-                                 guidedWeight: guidedWeight, scale: scales[k])
+                                 guidedWeight: guidedWeight, speakerLambda: lambda, scale: scales[k])
             parts.set(k, r)
             return r.total
         }
         let all = parts.values.map { $0! }
-        var ce: Float = 0, ctc: Float = 0, guided: Float = 0
+        var ce: Float = 0, ctc: Float = 0, guided: Float = 0, speaker: Float = 0, accuracy: Float = 0
         for (r, w) in zip(all, scales) {
             ce += r.ce.item * w.ce
             ctc += (r.ctc?.item ?? 0) * w.ctc
             guided += (r.guided ?? 0) * w.guided
+            speaker += (r.speaker?.item ?? 0) * w.speaker
+            accuracy += (r.speakerAccuracy ?? 0) * w.speaker
         }
         lastParts = (ce, all[0].ctc == nil ? nil : ctc)
         lastGuided = all[0].guided == nil ? nil : guided
+        lastSpeaker = all.contains { $0.speaker != nil } ? (speaker, accuracy) : nil
         applyGradients()
         return all.reduce(0) { $0 + $1.total.item }
     }
@@ -306,6 +404,9 @@ public final class Trainer {
                     entry.crossEntropy = Double(lastParts.ce)
                     entry.ctc = lastParts.ctc.map(Double.init)
                     entry.guidedAttention = lastGuided.map(Double.init)
+                    entry.speaker = lastSpeaker.map { Double($0.loss) }
+                    entry.speakerAccuracy = lastSpeaker.map { Double($0.accuracy) }
+                    entry.speakerLambda = speakerLambda(step: state.step - 1).map(Double.init)
                     try log?.write(entry)
                 }
                 onProgress?(progressLine(loss: l, batches: batches.count, utts: windowUtts, audio: windowAudio, seconds: dt))

@@ -36,6 +36,11 @@ public struct TrainingLogEntry: Codable, Sendable {
     public var ctc: Double?
     /// The guided-attention loss (unweighted) while it applies.
     public var guidedAttention: Double?
+    /// Speaker-adversarial runs: the speaker classifier's loss (unweighted), its frame accuracy (chance is about one
+    /// over the number of voices; an encoder that hides the voice keeps it low) and the step's reversal λ.
+    public var speaker: Double?
+    public var speakerAccuracy: Double?
+    public var speakerLambda: Double?
     public var learningRate: Double?
     public var samplingProbability: Double?
     public var validLoss: Double?

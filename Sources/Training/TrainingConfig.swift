@@ -62,6 +62,28 @@ public struct VTLPConfig: Codable, Equatable, Sendable {
     public init() {}
 }
 
+/// Speaker-adversarial training (Meng et al. 2018; the gradient reversal of Ganin & Lempitsky 2015): the model's
+/// speaker classifier (`model.speaker_classes` > 0) learns to name each encoder frame's voice (the manifest's "voice"
+/// or "speaker" key; one class per distinct value, sorted) with loss weight `weight`, while the gradient reaching the
+/// encoder is reversed and scaled by λ, which ramps linearly from 0 to `reversal` over `ramp_steps` (counted from the
+/// run's step 0). The encoder so learns features the classifier cannot tell voices apart by. 0 = off.
+public struct SpeakerAdversaryConfig: Codable, Equatable, Sendable {
+    public var weight: Float = 0
+    public var reversal: Float = 1
+    public var rampSteps: Int = 1000
+    /// Variants of one voice are one class: a voice's "+variant" suffix (espeak-ng's "espeak-ng/en-us+m3") is dropped.
+    public var foldVariants: Bool = true
+    public init() {}
+
+    /// The class name of a manifest voice.
+    public func className(_ voice: String) -> String {
+        foldVariants ? String(voice.prefix { $0 != "+" }) : voice
+    }
+
+    /// λ at `step`.
+    public func lambda(step: Int) -> Float { reversal * min(Float(step) / Float(max(rampSteps, 1)), 1) }
+}
+
 /// The search that scores validation and so picks the best checkpoint: beam 1 is greedy (the default). A model
 /// whose greedy output loops (a young attention decoder) is better judged with a joint CTC beam.
 public struct ValidSearchConfig: Codable, Equatable, Sendable {
@@ -102,6 +124,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var specAugment = SpecAugmentConfig()
     /// Warps each training utterance's frequency axis before SpecAugment (off by default).
     public var vtlp = VTLPConfig()
+    /// Speaker-adversarial training of the encoder (off by default).
+    public var speakerAdversary = SpeakerAdversaryConfig()
     /// Train the encoder with its streaming (chunked) constraint on this fraction of batches (0...1).
     public var streamingFraction: Float = 0
     public var validEvery: Int = 500
@@ -152,6 +176,13 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
             throw bad("valid_search", "needs beam in 1...16 and ctc_weight in 0...1, got beam \(validSearch.beam), ctc_weight \(validSearch.ctcWeight)")
         }
         guard (0..<0.5).contains(vtlp.maxWarp) else { throw bad("vtlp.max_warp", "must be in [0, 0.5), got \(vtlp.maxWarp) (0.1 is usual)") }
+        guard speakerAdversary.weight >= 0, speakerAdversary.weight.isFinite, speakerAdversary.reversal >= 0,
+              speakerAdversary.reversal.isFinite, speakerAdversary.rampSteps >= 0 else {
+            throw bad("speaker_adversary", "needs weight >= 0, reversal >= 0 and ramp_steps >= 0")
+        }
+        if speakerAdversary.weight > 0 && model.speakerClasses == 0 {
+            throw bad("speaker_adversary.weight", "needs model.speaker_classes (at least the number of voices in the training manifest)")
+        }
         if streamingFraction > 0 && model.encoder.streaming == nil {
             throw bad("streaming_fraction", "needs model.encoder.streaming (chunk and lookahead)")
         }

@@ -73,6 +73,9 @@ struct TrainCommand: ParsableCommand {
                 mine.encoder.streaming = m.config.encoder.streaming                                   // chunking holds no weights
             }
             mine.subsampling.timeReduction = m.config.subsampling.timeReduction                        // nor does the frame rate
+            if mine.speakerClasses == 0 || m.config.speakerClasses == 0 {
+                mine.speakerClasses = m.config.speakerClasses      // a speaker classifier one side lacks: fresh, or dropped
+            }
             guard mine.architecture == m.config.architecture else {
                 throw ValidationError("--init \(initFrom): its architecture differs from the config's model; --init needs the same one")
             }
@@ -113,6 +116,10 @@ struct TrainCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let trainer = try Trainer(config: cfg, train: trainSet, valid: validSet, outDirectory: out, resumeFrom: checkpoint)
         if let checkpoint { say("resumed from \(checkpoint) at step \(trainer.state.step)") }
+        if !trainer.speakerClasses.isEmpty {
+            let a = cfg.speakerAdversary
+            say("speaker adversary: \(trainer.speakerClasses.count) voices (model.speaker_classes \(cfg.model.speakerClasses)), weight \(a.weight), reversal λ 0 → \(a.reversal) over \(a.rampSteps) steps")
+        }
         if checkpoint != nil && cfg.validSearch != checkpointSearch && trainer.state.bestWER != nil {
             trainer.forgetBest()
             say("validation search changed (beam \(checkpointSearch.beam) → \(cfg.validSearch.beam), CTC weight \(checkpointSearch.ctcWeight) → \(cfg.validSearch.ctcWeight)): the best WER so far is forgotten; the next validation sets it")

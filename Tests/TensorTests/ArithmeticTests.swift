@@ -38,6 +38,24 @@ final class ArithmeticTests: XCTestCase {
         checkGradients([a]) { -a }
     }
 
+    /// The gradient reversal layer is the identity forward and −λ times the true gradient backward, for what is
+    /// below it only: the plain expression's gradients are checked numerically, then the reversed one's against them.
+    func testGradientReversal() {
+        let a = randomTensor([6], seed: 11), w = randomTensor([6], seed: 12)
+        let lambda: Float = 0.7
+        checkGradients([a, w]) { (a.square() * w).tanh() }
+        a.zeroGrad(); w.zeroGrad()
+        let plain = (a.square() * w).tanh()
+        plain.sum().backward()
+        let (ga, gw) = (a.grad!, w.grad!)
+        a.zeroGrad(); w.zeroGrad()
+        let reversed = (a.square().gradientReversed(lambda) * w).tanh()
+        XCTAssertEqual(reversed.data, plain.data, "the identity forward")
+        reversed.sum().backward()
+        assertClose(a.grad!, ga.map { -lambda * $0 })
+        assertClose(w.grad!, gw)
+    }
+
     func testGradientAccumulatesWhenReused() {
         let a = Tensor([1, 2, 3], requiresGrad: true)
         (a * a + a).sum().backward()

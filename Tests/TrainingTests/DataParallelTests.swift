@@ -7,6 +7,16 @@ import TestSupport
 @testable import Training
 import XCTest
 
+/// Every parameter of `a` and `b` (one architecture) has a gradient, the same to 1e-4 of its largest element.
+func assertSameGradients(_ a: SpeechRecognizer, _ b: SpeechRecognizer, file: StaticString = #filePath, line: UInt = #line) throws {
+    for ((name, x), (_, y)) in zip(a.namedParameters, b.namedParameters) {
+        let gx = try XCTUnwrap(x.grad, name, file: file, line: line), gy = try XCTUnwrap(y.grad, name, file: file, line: line)
+        let scale = max(gx.map(abs).max() ?? 0, 1e-6)
+        let worst = zip(gx, gy).map { abs($0 - $1) }.max() ?? 0
+        XCTAssertLessThan(worst / scale, 1e-4, "\(name): gradients differ by \(worst) (largest \(scale))", file: file, line: line)
+    }
+}
+
 final class DataParallelTests: XCTestCase {
     func testSplitCoversTheBatchInNearlyEqualParts() {
         XCTAssertEqual(DataParallel.split(7, parts: 2), [0..<4, 4..<7])
@@ -56,12 +66,7 @@ final class DataParallelTests: XCTestCase {
                                    scale: scales[k]).total
         }
         XCTAssertEqual(totals.reduce(0) { $0 + $1.item }, whole.item, accuracy: 1e-5 * max(1, abs(whole.item)))
-        for ((name, a), (_, b)) in zip(serial.model.namedParameters, trainer.model.namedParameters) {
-            let ga = try XCTUnwrap(a.grad, name), gb = try XCTUnwrap(b.grad, name)
-            let scale = max(ga.map(abs).max() ?? 0, 1e-6)
-            let worst = zip(ga, gb).map { abs($0 - $1) }.max() ?? 0
-            XCTAssertLessThan(worst / scale, 1e-4, "\(name): gradients differ by \(worst) (largest \(scale))")
-        }
+        try assertSameGradients(serial.model, trainer.model)
         // The replica's gradients were moved into the master's.
         XCTAssertTrue(replicas.models[1].parameters.allSatisfy { $0.grad == nil })
     }
