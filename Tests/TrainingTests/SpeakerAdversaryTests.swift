@@ -131,7 +131,7 @@ final class SpeakerAdversaryTests: XCTestCase {
         try assertSameGradients(serial.model, trainer.model)
     }
 
-    /// A short run logs the speaker loss, accuracy and λ, and moves the classifier.
+    /// A short run logs the speaker loss, accuracy and λ, moves the classifier, and resumes exactly.
     func testRunLogsTheAdversary() throws {
         let dir = TestPaths.tempDirectory("scribe-adversary-run")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -153,6 +153,19 @@ final class SpeakerAdversaryTests: XCTestCase {
         XCTAssertNotNil(first["speaker"] as? Double)
         XCTAssertNotNil(first["speaker_accuracy"] as? Double)
         XCTAssertEqual(first["speaker_lambda"] as? Double, 0, "λ ramps from 0 at step 0")
+
+        // Stopped after 2 steps and resumed, the run ends bit-identical, classifier included (single thread).
+        var half = config
+        half.maxSteps = 2
+        half.checkpointEvery = 2
+        let outB = dir.appendingPathComponent("resumed").path
+        try Trainer(config: half, train: data, valid: nil, outDirectory: outB).run(log: nil)
+        let resumed = try Trainer(config: config, train: data, valid: nil, outDirectory: outB, resumeFrom: try XCTUnwrap(Checkpoint.latest(outB)))
+        try resumed.run(log: nil)
+        XCTAssertEqual(resumed.state.step, 3)
+        for ((name, a), (_, b)) in zip(trainer.model.namedParameters, resumed.model.namedParameters) {
+            XCTAssertEqual(a.data, b.data, "\(name) differs after resume")
+        }
     }
 
     func testConfigAndManifestErrors() throws {
