@@ -17,7 +17,7 @@ public enum ModelError: Error, CustomStringConvertible {
         case .missingFile(let dir, let file):
             return "\(dir): not a model directory: \(file) is missing (a model directory holds config.json, model.safetensors and README.md)"
         case .badConfig(let path, let field, let reason): return "\(path): field '\(field)': \(reason)"
-        case .unknownKey(let path, let key): return "\(path): unknown key '\(key)' (misspelled? see `scribe info` or the model card for the fields)"
+        case .unknownKey(let path, let key): return "\(path): unknown key '\(key)' (misspelled? `scribe train --print-config` lists every key, a model's config.json under \"model\")"
         case .formatVersion(let path, let found, let supported):
             return "\(path): model format version \(found), this scribe reads version \(supported). HINT: use a scribe built for that format, or retrain/convert the model"
         case .weights(let path, let reason): return "\(path): \(reason)"

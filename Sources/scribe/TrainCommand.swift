@@ -15,14 +15,17 @@ struct TrainCommand: ParsableCommand {
             directory; checkpoints go to OUT/checkpoints (the newest keep_checkpoints are kept), the JSON Lines \
             log to OUT/train.log.jsonl. --resume continues from the newest checkpoint exactly where it stopped.
 
+            --print-config shows every key a config can set: the defaults, or CONFIG with its defaults filled in.
+
             Example:
               scribe train --config configs/default.json --train corpus/train.jsonl --valid corpus/valid.jsonl --out models/mine
+              scribe train --print-config > configs/mine.json
             """)
 
     @Option(help: "Training config (JSON).") var config: String?
-    @Option(help: "Training manifest (JSON Lines).") var train: String
+    @Option(help: "Training manifest (JSON Lines; required to train).") var train: String?
     @Option(help: "Validation manifest (JSON Lines).") var valid: String?
-    @Option(help: "Output model directory.") var out: String
+    @Option(help: "Output model directory (required to train).") var out: String?
     @Flag(help: "Continue from the newest checkpoint in OUT/checkpoints.") var resume = false
     @Option(help: "Override the config's max_steps.") var maxSteps: Int?
     @Option(help: ArgumentHelp(
@@ -38,13 +41,29 @@ struct TrainCommand: ParsableCommand {
         "Start a new run from the weights of this model directory or checkpoint (same architecture; its normalization statistics are kept; dropout, the CTC weight, the streaming chunk and the online mean normalization may differ).",
         valueName: "model-dir")) var initFrom: String?
     @Flag(help: "Print a progress line per step on a terminal, or every 50 steps otherwise; --quiet: none.") var quiet = false
+    @Flag(help: "Print the training config as JSON, every key with its value (CONFIG with the defaults filled in, or the defaults without --config), and exit without training.")
+    var printConfig = false
 
     func validate() throws {
+        if printConfig {
+            if resume || initFrom != nil || train != nil || out != nil {
+                throw ValidationError("--print-config takes only --config: it trains nothing")
+            }
+            return
+        }
+        if train == nil { throw ValidationError("--train is required: the training manifest (JSON Lines)") }
+        if out == nil { throw ValidationError("--out is required: the directory the model and checkpoints go to") }
         if config == nil && !resume { throw ValidationError("--config is required (or --resume to continue a run in --out)") }
         if resume && initFrom != nil { throw ValidationError("--init starts a new run; --resume continues one: use one of them") }
     }
 
     func run() throws {
+        if printConfig {
+            let cfg = try config.map(TrainingConfig.load) ?? TrainingConfig()
+            print(String(decoding: try JSONConfig.encoder().encode(cfg), as: UTF8.self))
+            return
+        }
+        let (train, out) = (self.train!, self.out!)        // validate() required both
         var cfg: TrainingConfig
         var checkpoint: String?
         if resume {
