@@ -138,6 +138,8 @@ struct TrainCommand: ParsableCommand {
         if !trainer.speakerClasses.isEmpty {
             let a = cfg.speakerAdversary
             say("speaker adversary: \(trainer.speakerClasses.count) voices (model.speaker_classes \(cfg.model.speakerClasses)), weight \(a.weight), reversal λ 0 → \(a.reversal) over \(a.rampSteps) steps")
+            let unlabelled = trainSet.examples.filter { $0.voice == nil }.count
+            if unlabelled > 0 { say("speaker adversary: \(unlabelled) training utterances have no \"voice\" or \"speaker\" key and get no speaker target") }
         }
         if checkpoint != nil && cfg.validSearch != checkpointSearch && trainer.state.bestWER != nil {
             trainer.forgetBest()

@@ -64,4 +64,31 @@ final class TrainInitCLITests: XCTestCase {
         let run4 = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)4/config.json"))) as? [String: Any])
         XCTAssertEqual((run4["subsampling"] as? [String: Any])?["time_reduction"] as? Int, 2)
     }
+
+    /// A speaker-adversarial run starts from a model without a speaker classifier (the classifier starts fresh), says
+    /// how many voices it found and how many utterances have none, and its model directory loads for transcription.
+    func testInitASpeakerAdversarialRunFromAModelWithoutAClassifier() throws {
+        let dir = TestPaths.tempDirectory("scribe-train-init-adversary")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var model = try Fixtures.tinyModelConfig()
+        model["speaker_classes"] = 4
+        let config = dir.appendingPathComponent("adversary.json").path
+        try JSONSerialization.data(withJSONObject: ["seed": 1, "model": model, "max_steps": 2, "epochs": 0, "threads": 1,
+                                                    "valid_every": 2, "checkpoint_every": 2, "spec_augment": ["enabled": false],
+                                                    "speaker_adversary": ["weight": 1, "reversal": 0.5, "ramp_steps": 0]])
+            .write(to: URL(fileURLWithPath: config))
+        let manifest = dir.appendingPathComponent("m.jsonl").path
+        try ["{\"audio_filepath\": \"\(TestPaths.repo("audio/yes.wav"))\", \"duration\": 1.0, \"text\": \"yes\", \"voice\": \"a+m1\"}",
+             "{\"audio_filepath\": \"\(TestPaths.repo("audio/no.wav"))\", \"duration\": 1.0, \"text\": \"no\", \"speaker\": \"b\"}",
+             "{\"audio_filepath\": \"\(TestPaths.repo("audio/up.wav"))\", \"duration\": 1.0, \"text\": \"up\"}"]
+            .joined(separator: "\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run").path
+        let r = try CommandRunner.scribe(["train", "--config", config, "--train", manifest, "--out", out, "--init", tiny, "--quiet"], timeout: 300)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("speaker adversary: 2 voices"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("1 training utterances have no"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("weights initialized from"), r.stderr)
+        let t = try CommandRunner.scribe(["--model", out, TestPaths.repo("audio/yes.wav")], timeout: 120)
+        XCTAssertEqual(t.status, 0, t.stderr)
+    }
 }
