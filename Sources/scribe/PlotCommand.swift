@@ -1,4 +1,5 @@
-// `scribe plot LOG`: training curves (training loss; validation loss, CER and WER) against steps, as an SVG.
+// `scribe plot LOG`: training curves (training loss, and a speaker-adversarial run's speaker loss; validation loss,
+// CER and WER) against steps, as an SVG.
 import ArgumentParser
 import Foundation
 import Model
@@ -17,8 +18,11 @@ struct PlotCommand: ParsableCommand {
         let train = entries.filter { $0.kind == "train" && $0.loss != nil }.map { (Double($0.step), $0.loss!) }
         let valid = entries.filter { $0.kind == "valid" }
         guard !train.isEmpty || !valid.isEmpty else { throw ValidationError("\(log): no entries to plot") }
+        // A speaker-adversarial run's total holds its speaker classifier's loss: drawn too, so the two can be told apart.
+        let speaker = entries.filter { $0.kind == "train" }.compactMap { e in e.speaker.map { (Double(e.step), $0) } }
         let left = Panel(title: "loss", series: [("train loss", "#1f77b4", train),
-                                                  ("valid loss", "#ff7f0e", valid.compactMap { e in e.validLoss.map { (Double(e.step), $0) } })])
+                                                  ("valid loss", "#ff7f0e", valid.compactMap { e in e.validLoss.map { (Double(e.step), $0) } }),
+                                                  ("speaker loss (in train loss)", "#7f7f7f", speaker)])
         // One CER and one WER line per validation search: a run resumed with another --valid-beam has two kinds.
         var searches = [String?]()
         for e in valid where !searches.contains(e.search) { searches.append(e.search) }

@@ -1,5 +1,5 @@
-// `scribe plot LOG`: the training curves as an SVG (losses; CER and WER per validation search), and clear errors
-// for a missing log, a malformed line and a log with nothing to plot.
+// `scribe plot LOG`: the training curves as an SVG (losses, a speaker adversary's among them; CER and WER per
+// validation search), and clear errors for a missing log, a malformed line and a log with nothing to plot.
 import Foundation
 import TestSupport
 import XCTest
@@ -23,6 +23,15 @@ final class PlotCLITests: XCTestCase {
         for label in ["train loss", "valid loss", "WER (search not logged)", "WER (beam 4, CTC 0.15)", "CER (beam 4, CTC 0.15)"] {
             XCTAssertTrue(svg.contains(">\(label)<"), "the legend lacks \(label)")
         }
+        XCTAssertFalse(svg.contains("speaker loss"), "no speaker curve without a speaker adversary")
+        // A speaker-adversarial run's log: its speaker loss gets a curve of its own.
+        let adversary = dir.appendingPathComponent("adversary.log.jsonl").path
+        try (1...4).map { #"{"kind": "train", "step": \#($0), "epoch": 0, "loss": 4.5, "speaker": \#(4.0 - Double($0) * 0.1), "speaker_accuracy": 0.05, "speaker_lambda": 0.1, "elapsed": \#($0)}"# }
+            .joined(separator: "\n").write(toFile: adversary, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try CommandRunner.scribe(["plot", adversary]).status, 0)
+        let adversarySVG = try String(contentsOfFile: dir.appendingPathComponent("adversary.log.svg").path, encoding: .utf8)
+        XCTAssertTrue(adversarySVG.contains(">speaker loss (in train loss)<"))
+        XCTAssertEqual(adversarySVG.components(separatedBy: "<polyline").count - 1, 2)
 
         let missing = try CommandRunner.scribe(["plot", dir.appendingPathComponent("nope.jsonl").path])
         XCTAssertNotEqual(missing.status, 0)
