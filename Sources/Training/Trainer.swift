@@ -331,10 +331,10 @@ public final class Trainer {
     static func shardScales(_ shards: [PreparedBatch], of batch: PreparedBatch,
                             speakerFrames: ((PreparedBatch) -> Int)? = nil) -> [LossScale] {
         let targets = Float(batch.targetCount), utterances = Float(batch.examples.count)
-        let frames = speakerFrames.map { Float(max($0(batch), 1)) }
+        let frames = speakerFrames.map { count in (count, Float(max(count(batch), 1))) }
         return shards.map { s in
             LossScale(ce: Float(s.targetCount) / targets, ctc: Float(s.examples.count) / utterances,
-                      guided: Float(s.targetCount) / targets, speaker: frames.map { Float(speakerFrames!(s)) / $0 } ?? 1)
+                      guided: Float(s.targetCount) / targets, speaker: frames.map { count, all in Float(count(s)) / all } ?? 1)
         }
     }
 

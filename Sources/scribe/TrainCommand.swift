@@ -38,7 +38,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keep the raw features of the manifests' audio in this directory and reuse them on later runs (a restart then skips feature extraction).",
                                valueName: "dir")) var featureCache: String?
     @Option(name: .customLong("init"), help: ArgumentHelp(
-        "Start a new run from the weights of this model directory or checkpoint (same architecture; its normalization statistics are kept; dropout, the CTC weight, the streaming chunk and the online mean normalization may differ).",
+        "Start a new run from the weights of this model directory or checkpoint (same architecture; its normalization statistics are kept; dropout, the CTC weight, the streaming chunk and the online mean normalization may differ, and a speaker classifier one side lacks starts fresh or is dropped).",
         valueName: "model-dir")) var initFrom: String?
     @Flag(help: "Print a progress line per step on a terminal, or every 50 steps otherwise; --quiet: none.") var quiet = false
     @Flag(help: "Print the training config as JSON, every key with its value (CONFIG with the defaults filled in, or the defaults without --config), and exit without training.")

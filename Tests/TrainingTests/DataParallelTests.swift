@@ -17,6 +17,40 @@ func assertSameGradients(_ a: SpeechRecognizer, _ b: SpeechRecognizer, file: Sta
     }
 }
 
+/// The batch `examples`, computed whole on one thread and as the weighted shards `ranges` on two (no augmentation; the
+/// guided-attention weight and speaker λ given), has the same loss and the same gradients. Returns the two-thread
+/// trainer (its replicas) and the shards' scales. Trainers write under `dir`.
+@discardableResult
+func assertShardsAddUp(config: TrainingConfig, data: Dataset, examples: [Example], ranges: [Range<Int>], in dir: URL,
+                       guidedWeight: Float = 0, speakerLambda: Float? = nil,
+                       file: StaticString = #filePath, line: UInt = #line) throws -> (Trainer, [Trainer.LossScale]) {
+    let serial = try Trainer(config: config, train: data, valid: nil, outDirectory: dir.appendingPathComponent("a").path)
+    var rng = RNG(seed: 5)
+    let whole = serial.loss(examples: examples, augment: false, rng: &rng, samplingProbability: 0, guidedWeight: guidedWeight,
+                            speakerLambda: speakerLambda).0
+    whole.backward()
+
+    var parallelConfig = config
+    parallelConfig.threads = 2
+    parallelConfig.parallel = .batch
+    let trainer = try Trainer(config: parallelConfig, train: data, valid: nil, outDirectory: dir.appendingPathComponent("b").path)
+    defer { Threading.configure(threads: 1) }
+    for (dst, src) in zip(trainer.model.parameters, serial.model.parameters) { dst.data = src.data }
+    let replicas = try XCTUnwrap(trainer.dataParallel, file: file, line: line)
+    var rng2 = RNG(seed: 5)
+    let prepared = trainer.prepare(examples: examples, augment: false, rng: &rng2)
+    let shards = ranges.map { prepared.shard($0) }
+    let scales = Trainer.shardScales(shards, of: prepared, speakerFrames: speakerLambda == nil ? nil : trainer.speakerFrames)
+    let totals = replicas.step(shards: shards.count) { k, m in
+        var local = RNG(seed: 1)
+        return trainer.forward(shards[k], model: m, augment: false, rng: &local, samplingProbability: 0, guidedWeight: guidedWeight,
+                               speakerLambda: speakerLambda, scale: scales[k]).total
+    }
+    XCTAssertEqual(totals.reduce(0) { $0 + $1.item }, whole.item, accuracy: 1e-5 * max(1, abs(whole.item)), file: file, line: line)
+    try assertSameGradients(serial.model, trainer.model, file: file, line: line)
+    return (trainer, scales)
+}
+
 final class DataParallelTests: XCTestCase {
     func testSplitCoversTheBatchInNearlyEqualParts() {
         XCTAssertEqual(DataParallel.split(7, parts: 2), [0..<4, 4..<7])
@@ -43,30 +77,10 @@ final class DataParallelTests: XCTestCase {
             e.tokens = Array(e.tokens.prefix(1 + i))      // 1…6 targets: unequal shards of targets
             return e
         }
-        let serial = try Trainer(config: config, train: data, valid: nil, outDirectory: dir.appendingPathComponent("a").path)
-        var rng = RNG(seed: 5)
-        let whole = serial.loss(examples: examples, augment: false, rng: &rng, samplingProbability: 0, guidedWeight: 0.5).0
-        whole.backward()
-
-        var parallelConfig = config
-        parallelConfig.threads = 2
-        parallelConfig.parallel = .batch
-        let trainer = try Trainer(config: parallelConfig, train: data, valid: nil, outDirectory: dir.appendingPathComponent("b").path)
-        defer { Threading.configure(threads: 1) }
-        for (dst, src) in zip(trainer.model.parameters, serial.model.parameters) { dst.data = src.data }
+        // Ranges of 3 and 18 targets: far from an even split.
+        let (trainer, _) = try assertShardsAddUp(config: config, data: data, examples: examples, ranges: [0..<2, 2..<6], in: dir,
+                                                 guidedWeight: 0.5)
         let replicas = try XCTUnwrap(trainer.dataParallel)
-        var rng2 = RNG(seed: 5)
-        let prepared = trainer.prepare(examples: examples, augment: false, rng: &rng2)
-        let ranges = [0..<2, 2..<6]                         // 3 and 18 targets: far from an even split
-        let shards = ranges.map { prepared.shard($0) }
-        let scales = Trainer.shardScales(shards, of: prepared)
-        let totals = replicas.step(shards: 2) { k, m in
-            var local = RNG(seed: 1)
-            return trainer.forward(shards[k], model: m, augment: false, rng: &local, samplingProbability: 0, guidedWeight: 0.5,
-                                   scale: scales[k]).total
-        }
-        XCTAssertEqual(totals.reduce(0) { $0 + $1.item }, whole.item, accuracy: 1e-5 * max(1, abs(whole.item)))
-        try assertSameGradients(serial.model, trainer.model)
         // The replica's gradients were moved into the master's.
         XCTAssertTrue(replicas.models[1].parameters.allSatisfy { $0.grad == nil })
     }

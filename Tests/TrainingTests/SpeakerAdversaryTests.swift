@@ -102,33 +102,13 @@ final class SpeakerAdversaryTests: XCTestCase {
     func testShardsAddUpWithTheSpeakerTerm() throws {
         let dir = TestPaths.tempDirectory("scribe-adversary-dp")
         defer { try? FileManager.default.removeItem(at: dir) }
-        defer { Threading.configure(threads: 1) }
         let manifest = try voicedManifest(in: dir)
         let config = adversarialConfig()
         var (data, _) = try Dataset.load(try Manifest.read(manifest).entries, config: config.model, manifestPath: manifest)
         data.examples[1].voice = nil
-        let serial = try Trainer(config: config, train: data, valid: nil, outDirectory: dir.appendingPathComponent("a").path)
-        var rng = RNG(seed: 5)
-        let whole = serial.loss(examples: data.examples, augment: false, rng: &rng, samplingProbability: 0, speakerLambda: 0.7).0
-        whole.backward()
-        var parallelConfig = config
-        parallelConfig.threads = 2
-        parallelConfig.parallel = .batch
-        let trainer = try Trainer(config: parallelConfig, train: data, valid: nil, outDirectory: dir.appendingPathComponent("b").path)
-        for (dst, src) in zip(trainer.model.parameters, serial.model.parameters) { dst.data = src.data }
-        let replicas = try XCTUnwrap(trainer.dataParallel)
-        var rng2 = RNG(seed: 5)
-        let prepared = trainer.prepare(examples: data.examples, augment: false, rng: &rng2)
-        let shards = [0..<2, 2..<6].map { prepared.shard($0) }
-        let scales = Trainer.shardScales(shards, of: prepared, speakerFrames: trainer.speakerFrames)
+        let (_, scales) = try assertShardsAddUp(config: config, data: data, examples: data.examples, ranges: [0..<2, 2..<6], in: dir,
+                                                speakerLambda: 0.7)
         XCTAssertEqual(scales.map(\.speaker).reduce(0, +), 1, accuracy: 1e-6)
-        let totals = replicas.step(shards: 2) { k, m in
-            var local = RNG(seed: 1)
-            return trainer.forward(shards[k], model: m, augment: false, rng: &local, samplingProbability: 0,
-                                   speakerLambda: 0.7, scale: scales[k]).total
-        }
-        XCTAssertEqual(totals.reduce(0) { $0 + $1.item }, whole.item, accuracy: 1e-5 * max(1, abs(whole.item)))
-        try assertSameGradients(serial.model, trainer.model)
     }
 
     /// A short run logs the speaker loss, accuracy and λ, moves the classifier, and resumes exactly.
