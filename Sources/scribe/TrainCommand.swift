@@ -46,7 +46,8 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if printConfig {
-            if resume || initFrom != nil || train != nil || out != nil {
+            if resume || initFrom != nil || train != nil || out != nil || valid != nil || maxSteps != nil || parallel != nil
+                || validBeam != nil || validCtcWeight != nil || featureCache != nil {
                 throw ValidationError("--print-config takes only --config: it trains nothing")
             }
             return

@@ -51,5 +51,8 @@ final class TrainPrintConfigCLITests: XCTestCase {
         XCTAssertEqual(mixed.status, 64)
         XCTAssertTrue(mixed.stderr.contains("--print-config"), mixed.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("o").path))
+        let override = try CommandRunner.scribe(["train", "--print-config", "--max-steps", "5"])
+        XCTAssertEqual(override.status, 64, "an override it would not apply is refused, not ignored")
+        XCTAssertTrue(override.stderr.contains("--print-config"), override.stderr)
     }
 }
