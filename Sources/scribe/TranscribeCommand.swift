@@ -63,6 +63,10 @@ struct TranscribeCommand: ParsableCommand {
                     }
                 }
                 if tty && (segments.last?.end ?? 0) > 20 { FileHandle.standardError.write(Data("\n".utf8)) }
+                // Silence and noise give an empty transcript by design (exit 0); say so, so it is not taken for a failure.
+                if segments.allSatisfy({ $0.text.isEmpty }) {
+                    FileHandle.standardError.write(Data("scribe: \(path): no speech detected; the transcript is empty\n".utf8))
+                }
                 let doc = format.render(segments, source: path)
                 if let outputDir {
                     let base = path == "-" ? "stdin" : URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent

@@ -16,6 +16,7 @@ final class TranscribeCLITests: XCTestCase {
         let r = try CommandRunner.scribe(["--model", model] + words.map(clip))
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout, words.joined(separator: "\n") + "\n")
+        XCTAssertFalse(r.stderr.contains("no speech detected"), r.stderr)
     }
 
     /// A negative value after --eos-threshold (its help's example is -1.5) is the value, not an unknown flag.
@@ -52,6 +53,7 @@ final class TranscribeCLITests: XCTestCase {
         let s = try CommandRunner.scribe(["--model", model, "-", "--encoding", "s16le"], stdin: silence)
         XCTAssertEqual(s.status, 0, s.stderr)
         XCTAssertEqual(s.stdout, "\n", "silence must give an empty transcript")
+        XCTAssertTrue(s.stderr.contains("-: no speech detected"), "an empty transcript is announced on stderr: \(s.stderr)")
         var rng = SystemRandomNumberGenerator()
         silence = Data((0..<64_000).flatMap { _ -> [UInt8] in
             let v = Int16.random(in: -9000...9000, using: &rng); return [UInt8(truncatingIfNeeded: v), UInt8(truncatingIfNeeded: v >> 8)]
@@ -59,6 +61,7 @@ final class TranscribeCLITests: XCTestCase {
         let n = try CommandRunner.scribe(["--model", model, "-"], stdin: silence)
         XCTAssertEqual(n.status, 0, n.stderr)
         XCTAssertEqual(n.stdout, "\n", "white noise must give an empty transcript")
+        XCTAssertTrue(n.stderr.contains("no speech detected"), n.stderr)
         let short = try pcm(clip("yes")).dropFirst(12_800).prefix(6_400)   // 0.2 s
         let t = try CommandRunner.scribe(["--model", model, "-"], stdin: Data(short))
         XCTAssertEqual(t.status, 0, t.stderr)
