@@ -6,6 +6,7 @@ import Foundation
 public struct ManifestEntry: Sendable, Equatable {
     /// Absolute (resolved) audio path.
     public var audioPath: String
+    /// Seconds, from the manifest; 0 when it gives none and the reader allowed that (`requireDuration` false).
     public var duration: Double
     public var text: String
     /// 1-based line number in the manifest.
@@ -18,8 +19,9 @@ public struct ManifestEntry: Sendable, Equatable {
 
 public enum Manifest {
     /// Parses `path`. Throws on the first bad line (with its number) unless `skipBad`, in which case bad
-    /// lines are returned in `problems`.
-    public static func read(_ path: String, skipBad: Bool = false) throws -> (entries: [ManifestEntry], problems: [String]) {
+    /// lines are returned in `problems`. With `requireDuration` false, a line without "duration" is accepted
+    /// (its entry's duration is 0); a "duration" that is there must still be a positive number.
+    public static func read(_ path: String, skipBad: Bool = false, requireDuration: Bool = true) throws -> (entries: [ManifestEntry], problems: [String]) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TrainingError.io(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such manifest")
         }
@@ -30,25 +32,30 @@ public enum Manifest {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }
             do {
-                entries.append(try parse(line, number: i + 1, folder: folder, path: path))
+                entries.append(try parse(line, number: i + 1, folder: folder, path: path, requireDuration: requireDuration))
             } catch let e as TrainingError {
                 if !skipBad { throw e }
                 problems.append(e.description)
             }
         }
-        if entries.isEmpty { throw TrainingError.emptyManifest(path: path) }
+        if entries.isEmpty { throw TrainingError.emptyManifest(path: path, problems: problems) }
         return (entries, problems)
     }
 
-    static func parse(_ line: String, number: Int, folder: String, path: String) throws -> ManifestEntry {
+    static func parse(_ line: String, number: Int, folder: String, path: String, requireDuration: Bool) throws -> ManifestEntry {
         func bad(_ reason: String) -> TrainingError { .manifest(path: path, line: number, reason: reason) }
         guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
             throw bad("not a JSON object")
         }
         guard let audio = obj["audio_filepath"] as? String, !audio.isEmpty else { throw bad("missing \"audio_filepath\"") }
         guard let text = obj["text"] as? String else { throw bad("missing \"text\"") }
-        let duration = (obj["duration"] as? NSNumber)?.doubleValue ?? -1
-        guard duration > 0, duration.isFinite else { throw bad("\"duration\" must be a positive number of seconds") }
+        let duration: Double
+        if obj["duration"] == nil && !requireDuration {
+            duration = 0
+        } else {
+            duration = (obj["duration"] as? NSNumber)?.doubleValue ?? -1
+            guard duration > 0, duration.isFinite else { throw bad("\"duration\" must be a positive number of seconds") }
+        }
         let resolved = audio.hasPrefix("/") ? audio : "\(folder)/\(audio)"
         guard FileManager.default.fileExists(atPath: resolved) else { throw bad("audio file not found: \(resolved)") }
         let id = (obj["id"] as? String) ?? audio

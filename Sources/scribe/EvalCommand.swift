@@ -15,7 +15,7 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Evaluate a model on a manifest: WER, CER, alignments, confusions, 95% interval, real-time factor.",
         discussion: """
-            The manifest is NeMo-style JSON Lines ({"audio_filepath", "duration", "text"}, paths relative to it). \
+            The manifest is NeMo-style JSON Lines ({"audio_filepath", "text"}, paths relative to it; "duration" may be left out). \
             References and hypotheses go through Scribe's text normalizer (--raw scores the text as it is). \
             --json prints JSON Lines whose last line is a one-line summary with utterances, ref_words, wer, cer, \
             substitutions, deletions, insertions, hits, rtf and wer_ci95 (rates as fractions).
@@ -40,7 +40,8 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let directory = try modelOptions.resolvedPath()
         let model = try ModelDirectory.load(directory)
-        var (entries, problems) = try Manifest.read(manifest, skipBad: true)
+        // "duration" is optional here: the audio's own length is used for the real-time factor.
+        var (entries, problems) = try Manifest.read(manifest, skipBad: true, requireDuration: false)
         for p in problems { FileHandle.standardError.write(Data("scribe: skipping \(p)\n".utf8)) }
         if let limit { entries = Array(entries.prefix(limit)) }
         Threading.configure(threads: 1)
@@ -50,7 +51,7 @@ struct EvalCommand: ParsableCommand {
         // With --stream, `scribe stream`'s search.
         let streamOptions = stream ? try StreamCommand.searchOptions(beam: search.beam ?? 4, ctcWeight: search.ctcWeight,
                                                                      languageModel: search.languageModel, model: model, modelDirectory: directory) : nil
-        let results = IndexedResults<(Result<String, Error>, seconds: Double)>(count: entries.count)
+        let results = IndexedResults<(Result<(text: String, audioSeconds: Double), Error>, seconds: Double)>(count: entries.count)
         let progress = ProgressLine(total: entries.count, label: "eval")
         let start = Date()
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
@@ -58,10 +59,11 @@ struct EvalCommand: ParsableCommand {
             while i < entries.count {
                 let e = entries[i]
                 let t0 = Date()
-                let outcome: Result<String, Error> = Result {
+                let outcome: Result<(text: String, audioSeconds: Double), Error> = Result {
                     let samples = try AudioReader.load(e.audioPath)
-                    if let streamOptions { return try Self.streamed(samples, model: model, options: streamOptions, chunk: chunk, margin: latency.margin, finalPass: latency.finalPass, finalBeam: latency.finalBeam(for: model)) }
-                    return try transcriber.transcribe(samples: samples).text
+                    let seconds = Double(samples.count) / Double(AudioLimits.targetRate)
+                    if let streamOptions { return (try Self.streamed(samples, model: model, options: streamOptions, chunk: chunk, margin: latency.margin, finalPass: latency.finalPass, finalBeam: latency.finalBeam(for: model)), seconds) }
+                    return (try transcriber.transcribe(samples: samples).text, seconds)
                 }
                 results.set(i, (outcome, seconds: Date().timeIntervalSince(t0)))
                 progress.tick()
@@ -76,9 +78,9 @@ struct EvalCommand: ParsableCommand {
         var hypLines = [String]()
         for (e, slot) in zip(entries, results.values) {
             switch slot?.0 {
-            case .success(let hyp)?:
+            case .success(let (hyp, seconds))?:
                 acc.add(id: e.id, reference: e.text, hypothesis: hyp)
-                audioSeconds += e.duration
+                audioSeconds += seconds
                 computeSeconds += slot?.seconds ?? 0
                 hypLines.append(Self.jsonLine(["id": e.id, "ref": e.text, "hyp": hyp]))
             case .failure(let err)?:

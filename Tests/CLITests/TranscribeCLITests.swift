@@ -131,6 +131,27 @@ final class TranscribeCLITests: XCTestCase {
         XCTAssertEqual(r.stdout, "no\n", "the result so far is still printed")
     }
 
+    /// A manifest without "duration" is evaluated (the audio gives the real-time factor's seconds); one whose lines
+    /// are all bad fails with the first bad line's number and reason.
+    func testEvalManifestWithoutDurationsAndAllBad() throws {
+        let dir = TestPaths.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let manifest = dir.appendingPathComponent("m.jsonl").path
+        try words.map { "{\"audio_filepath\": \"\(clip($0))\", \"text\": \"\($0)\"}" }.joined(separator: "\n")
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        let e = try CommandRunner.scribe(["eval", "--model", model, "--manifest", manifest, "--json", "--beam", "1"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let summary = try JSONSerialization.jsonObject(with: Data(e.stdout.split(separator: "\n").last!.utf8)) as! [String: Any]
+        XCTAssertEqual(summary["utterances"] as? Int, 6)
+        XCTAssertEqual(summary["wer"] as? Double, 0)
+        XCTAssertGreaterThan(summary["rtf"] as? Double ?? 0, 0, "the real-time factor needs the audio's length")
+        let bad = dir.appendingPathComponent("bad.jsonl").path
+        try "{\"audio_filepath\": \"missing.wav\", \"text\": \"a\"}\n{oops\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let b = try CommandRunner.scribe(["eval", "--model", model, "--manifest", bad])
+        XCTAssertNotEqual(b.status, 0)
+        XCTAssertTrue(b.stderr.contains("bad.jsonl:1: audio file not found"), b.stderr)
+    }
+
     func testEvalAlignInfo() throws {
         let dir = TestPaths.tempDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -36,6 +36,23 @@ final class TrainingInputTests: XCTestCase {
             XCTAssertEqual(problems.count, 1)
         }
         XCTAssertThrowsError(try Manifest.read(try write("empty.jsonl", "\n"))) { XCTAssertTrue("\($0)".contains("no usable")) }
+        // Every line bad, even when skipping: the error says why, with the first bad line's number and reason.
+        let allBad = try write("bad.jsonl", "not json\n{\"audio_filepath\": \"nope.wav\", \"duration\": 1, \"text\": \"a\"}\n")
+        XCTAssertThrowsError(try Manifest.read(allBad, skipBad: true)) { e in
+            XCTAssertTrue("\(e)".contains("all 2 lines are bad"), "\(e)")
+            XCTAssertTrue("\(e)".contains(":1: not a JSON object"), "\(e)")
+        }
+    }
+
+    /// "duration" may be left out where the reader allows it (scribe eval); a bad one is still refused.
+    func testOptionalDuration() throws {
+        let audio = TestPaths.repo("audio/yes.wav")
+        let p = try write("nodur.jsonl", "{\"audio_filepath\": \"\(audio)\", \"text\": \"yes\"}\n")
+        XCTAssertThrowsError(try Manifest.read(p)) { XCTAssertTrue("\($0)".contains("duration"), "\($0)") }
+        let entries = try Manifest.read(p, requireDuration: false).entries
+        XCTAssertEqual(entries.map(\.duration), [0])
+        let negative = try write("negdur.jsonl", "{\"audio_filepath\": \"\(audio)\", \"duration\": -2, \"text\": \"yes\"}\n")
+        XCTAssertThrowsError(try Manifest.read(negative, requireDuration: false)) { XCTAssertTrue("\($0)".contains(":1:"), "\($0)") }
     }
 
     func testConfigErrors() throws {
