@@ -45,10 +45,10 @@ let package = Package(
         ], swiftSettings: numeric),
 
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
-        .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"]),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "TestSupport"], exclude: ["Fixtures"]),  // read by path
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Audio", "TestSupport"],
                     resources: [.copy("Goldens")]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], exclude: ["Goldens"]),  // read by path
         .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Decoding", "Audio", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Decoding", "Features", "TestSupport"]),

@@ -10,7 +10,7 @@ struct ModelOptions: ParsableArguments {
     /// The directory to load: --model, $SCRIBE_MODEL, or models/default found from the working directory or the executable.
     func resolvedPath() throws -> String {
         if let model { return model }
-        if let env = ProcessInfo.processInfo.environment["SCRIBE_MODEL"] { return env }
+        if let env = ProcessInfo.processInfo.environment["SCRIBE_MODEL"], !env.isEmpty { return env }
         var candidates = ["models/default"]
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<4 {
@@ -18,7 +18,7 @@ struct ModelOptions: ParsableArguments {
             dir.deleteLastPathComponent()
         }
         for c in candidates where FileManager.default.fileExists(atPath: "\(c)/config.json") { return c }
-        throw ValidationError("no model given and no default model found (looked for models/default). Pass --model DIR, or train one with `scribe train`.")
+        throw ValidationError("no model given and no default model found (looked in \(candidates.joined(separator: ", "))). Pass --model DIR or set SCRIBE_MODEL, or train one with `scribe train`.")
     }
 
     func load() throws -> SpeechRecognizer { try ModelDirectory.load(try resolvedPath()) }

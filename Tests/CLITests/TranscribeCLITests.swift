@@ -20,6 +20,32 @@ final class TranscribeCLITests: XCTestCase {
     }
 
     /// A negative value after --eos-threshold (its help's example is -1.5) is the value, not an unknown flag.
+    /// Without --model: $SCRIBE_MODEL, else models/default in the working directory, else next to the executable;
+    /// when none has a model, the error names the places it looked.
+    func testDefaultModelIsFoundOrTheErrorSaysWhere() throws {
+        let dir = TestPaths.tempDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fm = FileManager.default
+        let bin = dir.appendingPathComponent("kit/bin"), work = dir.appendingPathComponent("work")
+        try fm.createDirectory(at: bin, withIntermediateDirectories: true)
+        try fm.createDirectory(at: work, withIntermediateDirectories: true)
+        let exe = bin.appendingPathComponent("scribe").path
+        try fm.copyItem(atPath: CommandRunner.scribePath, toPath: exe)
+        let unset = ["SCRIBE_MODEL": ""]
+        let none = try CommandRunner.run(exe, [clip("yes")], environment: unset, directory: work)
+        XCTAssertNotEqual(none.status, 0)
+        XCTAssertTrue(none.stderr.contains("no default model found"), none.stderr)
+        XCTAssertTrue(none.stderr.contains(bin.appendingPathComponent("models/default").path), none.stderr)
+        XCTAssertTrue(none.stderr.contains("SCRIBE_MODEL"), none.stderr)
+        let byEnv = try CommandRunner.run(exe, [clip("yes")], environment: ["SCRIBE_MODEL": model], directory: work)
+        XCTAssertEqual(byEnv.stdout, "yes\n", byEnv.stderr)
+        // models/default beside the executable's folder (an unpacked release: kit/bin/scribe, kit/models/default).
+        try fm.createDirectory(at: dir.appendingPathComponent("kit/models"), withIntermediateDirectories: true)
+        try fm.createSymbolicLink(atPath: dir.appendingPathComponent("kit/models/default").path, withDestinationPath: model)
+        let beside = try CommandRunner.run(exe, [clip("yes")], environment: unset, directory: work)
+        XCTAssertEqual(beside.stdout, "yes\n", beside.stderr)
+    }
+
     func testNegativeEOSThresholdIsAValue() throws {
         let r = try CommandRunner.scribe(["--model", model, "--beam", "4", "--eos-threshold", "-1.5", clip("yes")])
         XCTAssertEqual(r.status, 0, r.stderr)

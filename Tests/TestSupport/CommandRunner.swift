@@ -30,13 +30,14 @@ public enum CommandRunner {
         try run(scribePath, arguments, stdin: stdin, timeout: timeout, environment: environment)
     }
 
+    /// Runs `executable` in `directory` (default: the repository root).
     public static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil, timeout: TimeInterval = 120,
-                           environment: [String: String] = [:]) throws -> CommandResult {
+                           environment: [String: String] = [:], directory: URL? = nil) throws -> CommandResult {
         _ = ignoreSIGPIPE
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
-        p.currentDirectoryURL = TestPaths.repoRoot
+        p.currentDirectoryURL = directory ?? TestPaths.repoRoot
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         p.environment = env
@@ -44,12 +45,13 @@ public enum CommandRunner {
         p.standardOutput = outPipe
         p.standardError = errPipe
         p.standardInput = inPipe
-        var outData = Data(), errData = Data()
+        // Each reader fills its own box; group.wait() below orders those writes before the reads.
+        let outData = OutputBox(), errData = OutputBox()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { outData = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async { outData.bytes = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         group.enter()
-        DispatchQueue.global().async { errData = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async { errData.bytes = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         try p.run()
         DispatchQueue.global().async {
             if let stdin { try? inPipe.fileHandleForWriting.write(contentsOf: stdin) }
@@ -63,7 +65,12 @@ public enum CommandRunner {
         }
         p.waitUntilExit()
         group.wait()
-        return CommandResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errData, as: UTF8.self), timedOut: timedOut)
+        return CommandResult(status: p.terminationStatus, stdout: String(decoding: outData.bytes, as: UTF8.self),
+                             stderr: String(decoding: errData.bytes, as: UTF8.self), timedOut: timedOut)
     }
+}
+
+/// What one pipe reader collected; written by its reader thread only, read after the readers are done.
+private final class OutputBox: @unchecked Sendable {
+    var bytes = Data()
 }
