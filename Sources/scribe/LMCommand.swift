@@ -78,11 +78,16 @@ struct LMCommand: ParsableCommand {
         return try lines(manifests: manifests, texts: texts).map { normalizer.normalize($0).split(separator: " ").map(String.init) }.filter { !$0.isEmpty }
     }
 
+    /// The error for inputs that hold no sentence, naming them.
+    var noSentences: String {
+        "no training sentences after normalization in \((text + manifest).joined(separator: ", ")) (empty files, or lines with no letters or digits)"
+    }
+
     func run() throws {
         if unit == .word { return try runWords() }
         let order = self.order ?? 7
         let train = try sentences(manifests: manifest, texts: text)
-        guard !train.isEmpty else { throw ValidationError("no training sentences after normalization") }
+        guard !train.isEmpty else { throw ValidationError(noSentences) }
         let lm = try CharacterLM(sentences: train, order: order, classes: Vocabulary.characters.count, discount: discount)
         try lm.save(to: out)
         let chars = train.reduce(0) { $0 + $1.count }
@@ -96,7 +101,7 @@ struct LMCommand: ParsableCommand {
     func runWords() throws {
         let order = self.order ?? 3
         let train = try wordSentences(manifests: manifest, texts: text)
-        guard !train.isEmpty else { throw ValidationError("no training sentences after normalization") }
+        guard !train.isEmpty else { throw ValidationError(noSentences) }
         let words = train.reduce(0) { $0 + $1.count }
         FileHandle.standardError.write(Data("lm: counting \(order)-grams of \(train.count) sentences (\(words) words)\n".utf8))
         let lm = try KneserNeyEstimator.estimate(sentences: train, order: order, minCount: minCount)

@@ -44,6 +44,13 @@ final class LanguageModelCLITests: XCTestCase {
         let noText = try CommandRunner.scribe(["lm", "--out", lm])
         XCTAssertNotEqual(noText.status, 0)
         XCTAssertTrue(noText.stderr.contains("--manifest"), noText.stderr)
+        let blank = dir.appendingPathComponent("blank.txt").path
+        try "\n  \n!?\n".write(toFile: blank, atomically: true, encoding: .utf8)
+        for unit in ["char", "word"] {
+            let empty = try CommandRunner.scribe(["lm", "--unit", unit, "--text", blank, "--out", lm])
+            XCTAssertNotEqual(empty.status, 0)
+            XCTAssertTrue(empty.stderr.contains("no training sentences") && empty.stderr.contains("blank.txt"), empty.stderr)
+        }
     }
 
     func testWordLanguageModelTrainUseDefaultAndRefuse() throws {
