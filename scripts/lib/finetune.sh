@@ -1,7 +1,7 @@
 # Sourced by scripts/ablation, train-shared, train-real, train-words, train-sp, train-stage9, vtlp-ablation,
 # streaming-ablation, stage8-ablation, frontend-ablation, lr-ablation, frame-rate-ablation, width-ablation,
-# specaug-ablation, train-cycle, finish-wide and make-recipes: one --init stage of the default model's recipe (finetune), ablation pairs run side
-# by side (side_by_side, dev_wer, shipped_dev_wer, two_arm_rule), one-arm cycles (train-cycle: one_arm_rule).
+# specaug-ablation, train-cycle, finish-wide, make-recipes, adversary-ablation and more-data-ablation: one --init stage of the default model's recipe (finetune), ablation pairs run side
+# by side (side_by_side, dev_wer, shipped_dev_wer, two_arm_rule), one-arm cycles (train-cycle: one_arm_rule), stage 21's weights for stages 23 and 25 (stage21_weights).
 # mix_manifest builds a stage's training mix.
 # Run from the repository root.
 source scripts/lib/eval.sh
@@ -115,4 +115,15 @@ import re, sys
 base, new = (float(re.search(r"dev WER ([0-9.]+)%", l).group(1)) for l in sys.argv[1].splitlines())
 print(f"rule: {sys.argv[2]} {'ships' if new <= base - 1 else 'does not ship'} ({new}% against {base}%)")
 PY
+}
+
+# stage21_weights SCRIPT: makes sure models/stage21-50fps holds stage 21 (the stages 23 and 25 start from it): when it
+# is missing, copies models/default there if models/default is still stage 21 (checked by its weights' sha256).
+stage21_weights() {
+  local stage21=0cde46db0e41cb91dff2a486f805da44ab6525a42b4a1227e2db61ca8158828f
+  [[ -f models/stage21-50fps/model.safetensors ]] && return 0
+  [[ $(sha256sum < models/default/model.safetensors | cut -d' ' -f1) == "$stage21" ]] || {
+    echo "$1: models/stage21-50fps is missing and models/default is no longer stage 21; train it with scripts/train-cycle stage21-50fps ..." >&2; exit 1; }
+  mkdir -p models/stage21-50fps
+  cp models/default/{config.json,model.safetensors,lm.arpa} models/stage21-50fps/
 }
