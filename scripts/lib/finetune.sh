@@ -1,7 +1,9 @@
 # Sourced by scripts/ablation, train-shared, train-real, train-words, train-sp, train-stage9, vtlp-ablation,
 # streaming-ablation, stage8-ablation, frontend-ablation, lr-ablation, frame-rate-ablation, width-ablation,
-# specaug-ablation, train-cycle, finish-wide, make-recipes, adversary-ablation and more-data-ablation: one --init stage of the default model's recipe (finetune), ablation pairs run side
-# by side (side_by_side, dev_wer, shipped_dev_wer, two_arm_rule), one-arm cycles (train-cycle: one_arm_rule), stage 21's weights for stages 23 and 25 (stage21_weights).
+# specaug-ablation, train-cycle, finish-wide, make-recipes, adversary-ablation, more-data-ablation and more-data-long:
+# one --init stage of the default model's recipe (finetune), ablation pairs run side by side (side_by_side, dev_wer,
+# shipped_dev_wer, two_arm_rule), one-arm cycles (train-cycle: one_arm_rule), stage 21's weights for stages 23, 25
+# and 26 (stage21_weights), the 30 h of new sentences for stages 25 and 26 (more_sentences).
 # mix_manifest builds a stage's training mix.
 # Run from the repository root.
 source scripts/lib/eval.sh
@@ -117,7 +119,7 @@ print(f"rule: {sys.argv[2]} {'ships' if new <= base - 1 else 'does not ship'} ({
 PY
 }
 
-# stage21_weights SCRIPT: makes sure models/stage21-50fps holds stage 21 (the stages 23 and 25 start from it): when it
+# stage21_weights SCRIPT: makes sure models/stage21-50fps holds stage 21 (stages 23, 25 and 26 start from it): when it
 # is missing, copies models/default there if models/default is still stage 21 (checked by its weights' sha256).
 stage21_weights() {
   local stage21=0cde46db0e41cb91dff2a486f805da44ab6525a42b4a1227e2db61ca8158828f
@@ -126,4 +128,44 @@ stage21_weights() {
     echo "$1: models/stage21-50fps is missing and models/default is no longer stage 21; train it with scripts/train-cycle stage21-50fps ..." >&2; exit 1; }
   mkdir -p models/stage21-50fps
   cp models/default/{config.json,model.safetensors,lm.arpa} models/stage21-50fps/
+}
+
+# more_sentences SCRIPT: corpus/recipe/more-sentences.jsonl, the utterances of corpus-60h/train.jsonl that
+# corpus/train.jsonl lacks (about 30 h of sentences the 30 h corpus never used; audio paths absolute), building
+# corpus-60h/ first when needed: corpus/'s audio, blocks and noise bank hard-linked in and its text copied (no
+# re-synthesis), then `scripts/make-corpus --hours 60 --out corpus-60h` (prefix-stable) synthesizes the rest, about
+# 20 min on 2 cores, resumable. Stages 25 and 26 use it. Needs $scribe (scribe_binary).
+more_sentences() {
+  if [[ ! -f corpus-60h/train.jsonl ]]; then
+    if [[ ! -d corpus-60h/blocks ]]; then
+      mkdir -p corpus-60h.tmp
+      for d in audio blocks bank; do cp -al "corpus/$d" "corpus-60h.tmp/$d"; done   # files make-corpus only replaces
+      cp -a corpus/text corpus-60h.tmp/text
+      mv corpus-60h.tmp corpus-60h
+    fi
+    echo "== make-corpus --hours 60 --out corpus-60h (log: corpus-60h/make-corpus.log)" >&2
+    SCRIBE=$scribe scripts/make-corpus --hours 60 --out corpus-60h --scribe "$scribe" > corpus-60h/make-corpus.log 2>&1 || {
+      echo "$1: make-corpus failed, see corpus-60h/make-corpus.log (rerun to resume)" >&2; exit 1; }
+    tail -12 corpus-60h/make-corpus.log
+  fi
+  python3 - <<'PY'
+import json, os
+old = {json.loads(l)["audio_filepath"] for l in open("corpus/train.jsonl") if l.strip()}
+base = os.path.abspath("corpus-60h")
+extra = []
+for l in open("corpus-60h/train.jsonl"):
+    if not l.strip():
+        continue
+    e = json.loads(l)
+    if e["audio_filepath"] in old:
+        continue
+    if not os.path.isabs(e["audio_filepath"]):
+        e["audio_filepath"] = os.path.join(base, e["audio_filepath"])
+    extra.append(json.dumps(e, sort_keys=True) + "\n")
+with open("corpus/recipe/more-sentences.jsonl.tmp", "w") as f:
+    f.writelines(extra)
+os.replace("corpus/recipe/more-sentences.jsonl.tmp", "corpus/recipe/more-sentences.jsonl")
+hours = sum(json.loads(l)["duration"] for l in extra) / 3600
+print(f"more-sentences.jsonl: {len(extra)} utterances, {hours:.1f} h")
+PY
 }
