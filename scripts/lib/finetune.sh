@@ -120,14 +120,19 @@ PY
 }
 
 # stage21_weights SCRIPT: makes sure models/stage21-50fps holds stage 21 (stages 23, 25 and 26 start from it): when it
-# is missing, copies models/default there if models/default is still stage 21 (checked by its weights' sha256).
+# is missing, writes it from git history (models/default at commit e01b6c5, the last before stage 26 shipped; config
+# and lm.arpa unchanged since), checked by the weights' sha256.
 stage21_weights() {
-  local stage21=0cde46db0e41cb91dff2a486f805da44ab6525a42b4a1227e2db61ca8158828f
+  local stage21=0cde46db0e41cb91dff2a486f805da44ab6525a42b4a1227e2db61ca8158828f commit=e01b6c5
   [[ -f models/stage21-50fps/model.safetensors ]] && return 0
-  [[ $(sha256sum < models/default/model.safetensors | cut -d' ' -f1) == "$stage21" ]] || {
-    echo "$1: models/stage21-50fps is missing and models/default is no longer stage 21; train it with scripts/train-cycle stage21-50fps ..." >&2; exit 1; }
   mkdir -p models/stage21-50fps
-  cp models/default/{config.json,model.safetensors,lm.arpa} models/stage21-50fps/
+  git show "$commit:models/default/model.safetensors" > models/stage21-50fps/model.safetensors.tmp 2>/dev/null &&
+    [[ $(sha256sum < models/stage21-50fps/model.safetensors.tmp | cut -d' ' -f1) == "$stage21" ]] || {
+    rm -f models/stage21-50fps/model.safetensors.tmp
+    echo "$1: models/stage21-50fps is missing and git history has no stage 21 at $commit (a shallow clone? git fetch --unshallow); or train it with scripts/train-cycle stage21-50fps ..." >&2; exit 1; }
+  git show "$commit:models/default/config.json" > models/stage21-50fps/config.json
+  git show "$commit:models/default/lm.arpa" > models/stage21-50fps/lm.arpa
+  mv models/stage21-50fps/model.safetensors.tmp models/stage21-50fps/model.safetensors
 }
 
 # more_sentences SCRIPT: corpus/recipe/more-sentences.jsonl, the utterances of corpus-60h/train.jsonl that
