@@ -119,6 +119,28 @@ print(f"rule: {sys.argv[2]} {'ships' if new <= base - 1 else 'does not ship'} ({
 PY
 }
 
+# stage26_weights SCRIPT: makes sure models/stage26-more-long holds stage 26's shipped weights (stage 28 starts from
+# them): when its model.safetensors is missing, writes the directory from git history (models/default at commit
+# b612520, where stage 26 shipped), checked by the weights' sha256.
+stage26_weights() {
+  history_weights "$1" models/stage26-more-long b612520 60a8bc627d50ebcea415fa23e755901bb8f17d5c515d97596001e97b4bcbcc25
+}
+
+# history_weights SCRIPT DIR COMMIT SHA256: when DIR/model.safetensors is missing, writes DIR's model.safetensors,
+# config.json and lm.arpa from models/default at COMMIT, the weights checked by SHA256 (written last, atomically).
+history_weights() {
+  local script=$1 dir=$2 commit=$3 sha=$4
+  [[ -f $dir/model.safetensors ]] && return 0
+  mkdir -p "$dir"
+  git show "$commit:models/default/model.safetensors" > "$dir/model.safetensors.tmp" 2>/dev/null &&
+    [[ $(sha256sum < "$dir/model.safetensors.tmp" | cut -d' ' -f1) == "$sha" ]] || {
+    rm -f "$dir/model.safetensors.tmp"
+    echo "$script: $dir is missing and git history has no such weights at $commit (a shallow clone? git fetch --unshallow)" >&2; exit 1; }
+  git show "$commit:models/default/config.json" > "$dir/config.json"
+  git show "$commit:models/default/lm.arpa" > "$dir/lm.arpa"
+  mv "$dir/model.safetensors.tmp" "$dir/model.safetensors"
+}
+
 # stage21_weights SCRIPT: makes sure models/stage21-50fps holds stage 21 (stages 23, 25 and 26 start from it): when it
 # is missing, writes it from git history (models/default at commit e01b6c5, the last before stage 26 shipped; config
 # and lm.arpa unchanged since), checked by the weights' sha256.
@@ -133,6 +155,50 @@ stage21_weights() {
   git show "$commit:models/default/config.json" > models/stage21-50fps/config.json
   git show "$commit:models/default/lm.arpa" > models/stage21-50fps/lm.arpa
   mv models/stage21-50fps/model.safetensors.tmp models/stage21-50fps/model.safetensors
+}
+
+# newest_sentences SCRIPT: corpus/recipe/newest-sentences.jsonl, the utterances of corpus-100h/train.jsonl that
+# corpus-60h/train.jsonl lacks (about 40 h of sentences neither earlier corpus used; audio paths absolute), building
+# corpus-100h/ first when needed the way more_sentences builds corpus-60h (corpus-60h's audio, blocks and bank
+# hard-linked in, its text copied; `scripts/make-corpus --hours 100 --out corpus-100h` synthesizes the rest, about
+# 25 min on 2 cores, resumable). Checks that none of them repeats a sentence of corpus-60h or of the evaluation
+# splits. Stage 28 uses it. Needs $scribe and corpus-60h (more_sentences).
+newest_sentences() {
+  if [[ ! -f corpus-100h/train.jsonl ]]; then
+    if [[ ! -d corpus-100h/blocks ]]; then
+      rm -rf corpus-100h.tmp; mkdir -p corpus-100h.tmp
+      for d in audio blocks bank; do cp -al "corpus-60h/$d" "corpus-100h.tmp/$d"; done   # files make-corpus only replaces
+      cp -a corpus-60h/text corpus-100h.tmp/text
+      mv corpus-100h.tmp corpus-100h
+    fi
+    echo "== make-corpus --hours 100 --out corpus-100h (log: corpus-100h/make-corpus.log)" >&2
+    SCRIBE=$scribe scripts/make-corpus --hours 100 --out corpus-100h --scribe "$scribe" > corpus-100h/make-corpus.log 2>&1 || {
+      echo "$1: make-corpus failed, see corpus-100h/make-corpus.log (rerun to resume)" >&2; exit 1; }
+    tail -12 corpus-100h/make-corpus.log
+  fi
+  python3 - <<'PY'
+import json, os
+def rows(path):
+    return [json.loads(l) for l in open(path) if l.strip()]
+old = {e["audio_filepath"] for e in rows("corpus-60h/train.jsonl")}
+seen = {e["text"] for p in ("corpus-60h/train.jsonl", "corpus/dev.jsonl", "corpus/test.jsonl",
+                            "corpus/test-unseen-voice.jsonl") for e in rows(p)}
+base = os.path.abspath("corpus-100h")
+extra = []
+for e in rows("corpus-100h/train.jsonl"):
+    if e["audio_filepath"] in old:
+        continue
+    if e["text"] in seen:
+        raise SystemExit(f"newest_sentences: corpus-100h repeats a sentence of corpus-60h or an evaluation split: {e['text']!r}")
+    if not os.path.isabs(e["audio_filepath"]):
+        e["audio_filepath"] = os.path.join(base, e["audio_filepath"])
+    extra.append(json.dumps(e, sort_keys=True) + "\n")
+with open("corpus/recipe/newest-sentences.jsonl.tmp", "w") as f:
+    f.writelines(extra)
+os.replace("corpus/recipe/newest-sentences.jsonl.tmp", "corpus/recipe/newest-sentences.jsonl")
+hours = sum(json.loads(l)["duration"] for l in extra) / 3600
+print(f"newest-sentences.jsonl: {len(extra)} utterances, {hours:.1f} h")
+PY
 }
 
 # more_sentences SCRIPT: corpus/recipe/more-sentences.jsonl, the utterances of corpus-60h/train.jsonl that
