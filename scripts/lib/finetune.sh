@@ -1,9 +1,10 @@
 # Sourced by scripts/ablation, train-shared, train-real, train-words, train-sp, train-stage9, vtlp-ablation,
 # streaming-ablation, stage8-ablation, frontend-ablation, lr-ablation, frame-rate-ablation, width-ablation,
-# specaug-ablation, train-cycle, finish-wide, make-recipes, adversary-ablation, more-data-ablation and more-data-long:
-# one --init stage of the default model's recipe (finetune), ablation pairs run side by side (side_by_side, dev_wer,
-# shipped_dev_wer, two_arm_rule), one-arm cycles (train-cycle: one_arm_rule), stage 21's weights for stages 23, 25
-# and 26 (stage21_weights), the 30 h of new sentences for stages 25 and 26 (more_sentences).
+# specaug-ablation, train-cycle, finish-wide, make-recipes, adversary-ablation, more-data-ablation, more-data-long and
+# more-data-100h: one --init stage of the default model's recipe (finetune), ablation pairs run side by side
+# (side_by_side, dev_wer, shipped_dev_wer, two_arm_rule), one-arm cycles (train-cycle: one_arm_rule), shipped weights
+# from git history (stage21_weights for stages 23, 25 and 26; stage26_weights for stage 28), the new sentences for
+# stages 25 and 26 (more_sentences) and 28 (newest_sentences).
 # mix_manifest builds a stage's training mix.
 # Run from the repository root.
 source scripts/lib/eval.sh
@@ -145,98 +146,71 @@ history_weights() {
 # is missing, writes it from git history (models/default at commit e01b6c5, the last before stage 26 shipped; config
 # and lm.arpa unchanged since), checked by the weights' sha256.
 stage21_weights() {
-  local stage21=0cde46db0e41cb91dff2a486f805da44ab6525a42b4a1227e2db61ca8158828f commit=e01b6c5
-  [[ -f models/stage21-50fps/model.safetensors ]] && return 0
-  mkdir -p models/stage21-50fps
-  git show "$commit:models/default/model.safetensors" > models/stage21-50fps/model.safetensors.tmp 2>/dev/null &&
-    [[ $(sha256sum < models/stage21-50fps/model.safetensors.tmp | cut -d' ' -f1) == "$stage21" ]] || {
-    rm -f models/stage21-50fps/model.safetensors.tmp
-    echo "$1: models/stage21-50fps is missing and git history has no stage 21 at $commit (a shallow clone? git fetch --unshallow); or train it with scripts/train-cycle stage21-50fps ..." >&2; exit 1; }
-  git show "$commit:models/default/config.json" > models/stage21-50fps/config.json
-  git show "$commit:models/default/lm.arpa" > models/stage21-50fps/lm.arpa
-  mv models/stage21-50fps/model.safetensors.tmp models/stage21-50fps/model.safetensors
-}
-
-# newest_sentences SCRIPT: corpus/recipe/newest-sentences.jsonl, the utterances of corpus-100h/train.jsonl that
-# corpus-60h/train.jsonl lacks (about 40 h of sentences neither earlier corpus used; audio paths absolute), building
-# corpus-100h/ first when needed the way more_sentences builds corpus-60h (corpus-60h's audio, blocks and bank
-# hard-linked in, its text copied; `scripts/make-corpus --hours 100 --out corpus-100h` synthesizes the rest, about
-# 25 min on 2 cores, resumable). Checks that none of them repeats a sentence of corpus-60h or of the evaluation
-# splits. Stage 28 uses it. Needs $scribe and corpus-60h (more_sentences).
-newest_sentences() {
-  if [[ ! -f corpus-100h/train.jsonl ]]; then
-    if [[ ! -d corpus-100h/blocks ]]; then
-      rm -rf corpus-100h.tmp; mkdir -p corpus-100h.tmp
-      for d in audio blocks bank; do cp -al "corpus-60h/$d" "corpus-100h.tmp/$d"; done   # files make-corpus only replaces
-      cp -a corpus-60h/text corpus-100h.tmp/text
-      mv corpus-100h.tmp corpus-100h
-    fi
-    echo "== make-corpus --hours 100 --out corpus-100h (log: corpus-100h/make-corpus.log)" >&2
-    SCRIBE=$scribe scripts/make-corpus --hours 100 --out corpus-100h --scribe "$scribe" > corpus-100h/make-corpus.log 2>&1 || {
-      echo "$1: make-corpus failed, see corpus-100h/make-corpus.log (rerun to resume)" >&2; exit 1; }
-    tail -12 corpus-100h/make-corpus.log
-  fi
-  python3 - <<'PY'
-import json, os
-def rows(path):
-    return [json.loads(l) for l in open(path) if l.strip()]
-old = {e["audio_filepath"] for e in rows("corpus-60h/train.jsonl")}
-seen = {e["text"] for p in ("corpus-60h/train.jsonl", "corpus/dev.jsonl", "corpus/test.jsonl",
-                            "corpus/test-unseen-voice.jsonl") for e in rows(p)}
-base = os.path.abspath("corpus-100h")
-extra = []
-for e in rows("corpus-100h/train.jsonl"):
-    if e["audio_filepath"] in old:
-        continue
-    if e["text"] in seen:
-        raise SystemExit(f"newest_sentences: corpus-100h repeats a sentence of corpus-60h or an evaluation split: {e['text']!r}")
-    if not os.path.isabs(e["audio_filepath"]):
-        e["audio_filepath"] = os.path.join(base, e["audio_filepath"])
-    extra.append(json.dumps(e, sort_keys=True) + "\n")
-with open("corpus/recipe/newest-sentences.jsonl.tmp", "w") as f:
-    f.writelines(extra)
-os.replace("corpus/recipe/newest-sentences.jsonl.tmp", "corpus/recipe/newest-sentences.jsonl")
-hours = sum(json.loads(l)["duration"] for l in extra) / 3600
-print(f"newest-sentences.jsonl: {len(extra)} utterances, {hours:.1f} h")
-PY
+  history_weights "$1" models/stage21-50fps e01b6c5 0cde46db0e41cb91dff2a486f805da44ab6525a42b4a1227e2db61ca8158828f
 }
 
 # more_sentences SCRIPT: corpus/recipe/more-sentences.jsonl, the utterances of corpus-60h/train.jsonl that
-# corpus/train.jsonl lacks (about 30 h of sentences the 30 h corpus never used; audio paths absolute), building
-# corpus-60h/ first when needed: corpus/'s audio, blocks and noise bank hard-linked in and its text copied (no
-# re-synthesis), then `scripts/make-corpus --hours 60 --out corpus-60h` (prefix-stable) synthesizes the rest, about
-# 20 min on 2 cores, resumable. Stages 25 and 26 use it. Needs $scribe (scribe_binary).
+# corpus/train.jsonl lacks (about 30 h of sentences the 30 h corpus never used), building corpus-60h/ first when
+# needed (grow_corpus; about 20 min on 2 cores). Stages 25, 26 and 28 use it. Needs $scribe (scribe_binary).
 more_sentences() {
-  if [[ ! -f corpus-60h/train.jsonl ]]; then
-    if [[ ! -d corpus-60h/blocks ]]; then
-      mkdir -p corpus-60h.tmp
-      for d in audio blocks bank; do cp -al "corpus/$d" "corpus-60h.tmp/$d"; done   # files make-corpus only replaces
-      cp -a corpus/text corpus-60h.tmp/text
-      mv corpus-60h.tmp corpus-60h
-    fi
-    echo "== make-corpus --hours 60 --out corpus-60h (log: corpus-60h/make-corpus.log)" >&2
-    SCRIBE=$scribe scripts/make-corpus --hours 60 --out corpus-60h --scribe "$scribe" > corpus-60h/make-corpus.log 2>&1 || {
-      echo "$1: make-corpus failed, see corpus-60h/make-corpus.log (rerun to resume)" >&2; exit 1; }
-    tail -12 corpus-60h/make-corpus.log
+  grow_corpus "$1" corpus 60
+  new_utterances "$1" corpus/train.jsonl corpus-60h corpus/recipe/more-sentences.jsonl
+}
+
+# newest_sentences SCRIPT: corpus/recipe/newest-sentences.jsonl, the utterances of corpus-100h/train.jsonl that
+# corpus-60h/train.jsonl lacks (about 40 h of sentences neither earlier corpus used), building corpus-100h/ from
+# corpus-60h/ first when needed (grow_corpus; about 25 min on 2 cores). Stage 28 uses it. Needs $scribe and
+# corpus-60h (more_sentences).
+newest_sentences() {
+  grow_corpus "$1" corpus-60h 100
+  new_utterances "$1" corpus-60h/train.jsonl corpus-100h corpus/recipe/newest-sentences.jsonl
+}
+
+# grow_corpus SCRIPT FROM HOURS: builds corpus-HOURSh/ when it has no train.jsonl: FROM's audio, blocks and noise bank
+# hard-linked in and its text copied (no re-synthesis), then `scripts/make-corpus --hours HOURS --out corpus-HOURSh`
+# (prefix-stable: the same first blocks, the same sentence order) synthesizes the rest; resumable, log in
+# corpus-HOURSh/make-corpus.log.
+grow_corpus() {
+  local script=$1 from=$2 out=corpus-$3h d
+  [[ -f $out/train.jsonl ]] && return 0
+  if [[ ! -d $out/blocks ]]; then
+    rm -rf "$out.tmp"; mkdir -p "$out.tmp"
+    for d in audio blocks bank; do cp -al "$from/$d" "$out.tmp/$d"; done   # files make-corpus only replaces
+    cp -a "$from/text" "$out.tmp/text"
+    mv "$out.tmp" "$out"
   fi
-  python3 - <<'PY'
-import json, os
-old = {json.loads(l)["audio_filepath"] for l in open("corpus/train.jsonl") if l.strip()}
-base = os.path.abspath("corpus-60h")
+  echo "== make-corpus --hours $3 --out $out (log: $out/make-corpus.log)" >&2
+  SCRIBE=$scribe scripts/make-corpus --hours "$3" --out "$out" --scribe "$scribe" > "$out/make-corpus.log" 2>&1 || {
+    echo "$script: make-corpus failed, see $out/make-corpus.log (rerun to resume)" >&2; exit 1; }
+  tail -12 "$out/make-corpus.log"
+}
+
+# new_utterances SCRIPT OLD NEW OUT: writes OUT, the utterances of NEW/train.jsonl whose audio OLD lacks (audio paths
+# made absolute), after checking that none of them repeats a sentence of OLD or of corpus/'s evaluation splits.
+new_utterances() {
+  python3 - "$@" <<'PY'
+import json, os, sys
+script, old_path, new_dir, out = sys.argv[1:]
+def rows(path):
+    return [json.loads(l) for l in open(path) if l.strip()]
+old = rows(old_path)
+old_audio = {e["audio_filepath"] for e in old}
+seen = {e["text"] for e in old} | {e["text"] for p in ("corpus/dev.jsonl", "corpus/test.jsonl",
+                                                       "corpus/test-unseen-voice.jsonl") for e in rows(p)}
+base = os.path.abspath(new_dir)
 extra = []
-for l in open("corpus-60h/train.jsonl"):
-    if not l.strip():
+for e in rows(os.path.join(new_dir, "train.jsonl")):
+    if e["audio_filepath"] in old_audio:
         continue
-    e = json.loads(l)
-    if e["audio_filepath"] in old:
-        continue
+    if e["text"] in seen:
+        raise SystemExit(f"{script}: {new_dir} repeats a sentence of {old_path} or of an evaluation split: {e['text']!r}")
     if not os.path.isabs(e["audio_filepath"]):
         e["audio_filepath"] = os.path.join(base, e["audio_filepath"])
     extra.append(json.dumps(e, sort_keys=True) + "\n")
-with open("corpus/recipe/more-sentences.jsonl.tmp", "w") as f:
+with open(out + ".tmp", "w") as f:
     f.writelines(extra)
-os.replace("corpus/recipe/more-sentences.jsonl.tmp", "corpus/recipe/more-sentences.jsonl")
+os.replace(out + ".tmp", out)
 hours = sum(json.loads(l)["duration"] for l in extra) / 3600
-print(f"more-sentences.jsonl: {len(extra)} utterances, {hours:.1f} h")
+print(f"{os.path.basename(out)}: {len(extra)} utterances, {hours:.1f} h")
 PY
 }
