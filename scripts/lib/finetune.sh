@@ -135,7 +135,7 @@ history_weights() {
   mkdir -p "$dir"
   git show "$commit:models/default/model.safetensors" > "$dir/model.safetensors.tmp" 2>/dev/null &&
     [[ $(sha256sum < "$dir/model.safetensors.tmp" | cut -d' ' -f1) == "$sha" ]] || {
-    rm -f "$dir/model.safetensors.tmp"
+    rm -f "$dir/model.safetensors.tmp"; rmdir "$dir" 2>/dev/null || true
     echo "$script: $dir is missing and git history has no such weights at $commit (a shallow clone? git fetch --unshallow)" >&2; exit 1; }
   git show "$commit:models/default/config.json" > "$dir/config.json"
   git show "$commit:models/default/lm.arpa" > "$dir/lm.arpa"
