@@ -3,8 +3,8 @@
 # specaug-ablation, train-cycle, finish-wide, make-recipes, adversary-ablation, more-data-ablation, more-data-long and
 # more-data-100h: one --init stage of the default model's recipe (finetune), ablation pairs run side by side
 # (side_by_side, dev_wer, shipped_dev_wer, two_arm_rule), one-arm cycles (train-cycle: one_arm_rule), shipped weights
-# from git history (stage21_weights for stages 23, 25 and 26; stage26_weights for stage 28), the new sentences for
-# stages 25 and 26 (more_sentences) and 28 (newest_sentences).
+# from git history (stage21_weights for stages 23, 25 and 26; stage26_weights for stage 28; stage28_weights for
+# stage 29), the new sentences for stages 25 and 26 (more_sentences) and 28 (newest_sentences).
 # mix_manifest builds a stage's training mix.
 # Run from the repository root.
 source scripts/lib/eval.sh
@@ -125,6 +125,12 @@ PY
 # b612520, where stage 26 shipped), checked by the weights' sha256.
 stage26_weights() {
   history_weights "$1" models/stage26-more-long b612520 60a8bc627d50ebcea415fa23e755901bb8f17d5c515d97596001e97b4bcbcc25
+}
+
+# stage28_weights SCRIPT: the same for models/stage28-100h, stage 28's shipped weights (stage 29 starts from them):
+# models/default at commit fc1562e, where stage 28 shipped.
+stage28_weights() {
+  history_weights "$1" models/stage28-100h fc1562e 5f8141dc23f5de1fa8eb9294467eff79706cc6340d69612fdd92a69ff34c982a
 }
 
 # history_weights SCRIPT DIR COMMIT SHA256: when DIR/model.safetensors is missing, writes DIR's model.safetensors,
