@@ -1,8 +1,8 @@
 # Sourced by scripts/ablation, train-shared, train-real, train-words, train-sp, train-stage9, vtlp-ablation,
 # streaming-ablation, stage8-ablation, frontend-ablation, lr-ablation, frame-rate-ablation, width-ablation,
-# specaug-ablation, train-cycle, finish-wide, make-recipes, adversary-ablation, more-data-ablation, more-data-long and
-# more-data-100h: one --init stage of the default model's recipe (finetune), ablation pairs run side by side
-# (side_by_side, dev_wer, shipped_dev_wer, two_arm_rule), one-arm cycles (train-cycle: one_arm_rule), shipped weights
+# specaug-ablation, train-cycle, finish-wide, make-recipes, adversary-ablation, more-data-ablation, more-data-long,
+# more-data-100h, swa-cycles and train-deep: one --init stage of the default model's recipe (finetune), ablation pairs run side by side
+# (side_by_side, dev_wer, shipped_dev_wer, two_arm_rule), one-arm stages (one_arm_rule; judge_one_arm, the whole verdict), shipped weights
 # from git history (stage21_weights for stages 23, 25 and 26; stage26_weights for stage 28; stage28_weights for
 # stage 29), the new sentences for stages 25 and 26 (more_sentences) and 28 (newest_sentences).
 # mix_manifest builds a stage's training mix.
@@ -118,6 +118,17 @@ import re, sys
 base, new = (float(re.search(r"dev WER ([0-9.]+)%", l).group(1)) for l in sys.argv[1].splitlines())
 print(f"rule: {sys.argv[2]} {'ships' if new <= base - 1 else 'does not ship'} ({new}% against {base}%)")
 PY
+}
+
+# judge_one_arm LM BASELINE DIR: the end of a one-arm stage (train-cycle, swa-cycles, more-data-long, more-data-100h,
+# train-deep): the dev WERs of BASELINE and DIR with the search that ships (shipped_dev_wer), the rule's verdict for
+# DIR, named by its basename (one_arm_rule), and DIR's test table (scripts/evaluate-model, which the choice does not use).
+judge_one_arm() {
+  local lines
+  lines=$(shipped_dev_wer "$1" "$2" "$3")
+  echo "$lines"
+  one_arm_rule "$lines" "$(basename "$3")"
+  SCRIBE=$scribe scripts/evaluate-model "$3" 32 --lm-weight 0.35
 }
 
 # stage26_weights SCRIPT: makes sure models/stage26-more-long holds stage 26's shipped weights (stage 28 starts from
