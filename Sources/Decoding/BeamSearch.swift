@@ -2,7 +2,8 @@
 // the top 2×beam extensions; finished hypotheses are ranked by a length-normalized or GNMT-penalized score,
 // with an optional coverage penalty and an EOS threshold; n-best output. With a CTC head and a CTC weight λ > 0
 // the search is joint CTC/attention decoding: every score is (1 − λ) × attention + λ × CTC prefix score; with a
-// language model (characters, or words through their spellings), μ × its log-probability is added (shallow fusion).
+// language model (characters, or words through their spellings), μ × its log-probability is added (shallow fusion),
+// and with an internal LM (the speller's own prior, `InternalLanguageModel`) κ × its log-probability is subtracted.
 import Foundation
 import Model
 
@@ -33,6 +34,10 @@ public struct BeamOptions: Sendable {
     /// n-gram (`CharacterLM`) or a word n-gram through its spellings (`LexiconWordLM`).
     public var languageModel: (any TokenLanguageModel)? = nil
     public var lmWeight: Float = 0
+    /// Internal LM subtraction: κ × ln P_ILM(token | history) is subtracted from every score (nil or κ = 0: off);
+    /// `InternalLanguageModel`, the speller's own prior over characters, estimated with a zero attention context.
+    public var internalLM: (any TokenLanguageModel)? = nil
+    public var ilmWeight: Float = 0
 
     public init(beam: Int = 8) { self.beam = beam }
 
@@ -60,6 +65,8 @@ public struct BeamSearch {
         var ctc: CTCPrefixScorer.State?
         /// Σ log P_LM of the tokens so far.
         var lm: Float = 0
+        /// Σ log P_ILM of the tokens so far (internal LM subtraction).
+        var ilm: Float = 0
     }
 
     func finalScore(_ logProb: Float, length: Int, coverage: [Float]) -> Float {
@@ -97,16 +104,22 @@ public struct BeamSearch {
         let scorer = o.ctcWeight > 0 ? ctc : nil
         let lm = o.lmWeight > 0 ? o.languageModel : nil
         let mu = lm == nil ? 0 : o.lmWeight
-        // Joint score of an attention log-prob, a CTC prefix score and a language-model log-prob.
-        func joint(_ att: Float, _ ctcScore: Float?, _ lmScore: Float = 0) -> Float {
-            (ctcScore.map { o.jointScore(attention: att, ctc: $0) } ?? att) + mu * lmScore
+        let ilm = o.ilmWeight > 0 ? o.internalLM : nil
+        let kappa = ilm == nil ? 0 : o.ilmWeight
+        // Joint score of an attention log-prob, a CTC prefix score, a language-model log-prob and an internal-LM
+        // log-prob (subtracted).
+        func joint(_ att: Float, _ ctcScore: Float?, _ lmScore: Float = 0, _ ilmScore: Float = 0) -> Float {
+            (ctcScore.map { o.jointScore(attention: att, ctc: $0) } ?? att) + mu * lmScore - kappa * ilmScore
         }
         func lmLogProb(_ token: Int, _ history: [Int]) -> Float { lm?.logProb(token, after: history) ?? 0 }
+        func ilmLogProb(_ token: Int, _ history: [Int]) -> Float { ilm?.logProb(token, after: history) ?? 0 }
         var live = prefixes.map { p -> Live in
             var coverage = [Float](repeating: 0, count: t)
             for row in p.2 { for j in 0..<min(t, row.count) { coverage[j] += row[j] } }
             let lmScore = lm == nil ? 0 : p.0.indices.reduce(Float(0)) { $0 + lmLogProb(p.0[$1], Array(p.0[..<$1])) }
-            return Live(tokens: p.0, logProb: p.1, attention: p.2, coverage: coverage, probs: p.3, ctc: scorer?.state(of: p.0), lm: lmScore)
+            let ilmScore = ilm == nil ? 0 : p.0.indices.reduce(Float(0)) { $0 + ilmLogProb(p.0[$1], Array(p.0[..<$1])) }
+            return Live(tokens: p.0, logProb: p.1, attention: p.2, coverage: coverage, probs: p.3, ctc: scorer?.state(of: p.0),
+                        lm: lmScore, ilm: ilmScore)
         }
         var state = decoder.initialState(hypotheses: live.count)
         var finished = [Hypothesis]()
@@ -115,7 +128,7 @@ public struct BeamSearch {
             let (lp, att, next) = decoder.step(live.map { $0.tokens.last ?? Vocabulary.sos }, state)
             // Candidates: (parent, token, attention logProb, LM log-prob, joint score); the attention's top 2×beam
             // tokens of each hypothesis (1.5×beam with CTC, as ESPnet's pre-beam) are scored by CTC and the LM.
-            var candidates = [(parent: Int, token: Int, logProb: Float, lm: Float, score: Float)]()
+            var candidates = [(parent: Int, token: Int, logProb: Float, lm: Float, ilm: Float, score: Float)]()
             for (i, h) in live.enumerated() {
                 let row = lp[(i * v)..<((i + 1) * v)]
                 var order = Array(2..<v)
@@ -123,10 +136,12 @@ public struct BeamSearch {
                 let tokens = Array(order.prefix(scorer == nil ? 2 * o.beam : o.ctcCandidates))
                 let ctcScores: [Float]? = h.ctc.flatMap { s in scorer?.prefixScores(s, tokens: tokens) }
                 let lmScores = lm?.logProbs(tokens + [Vocabulary.eos], after: h.tokens)
+                let ilmScores = ilm?.logProbs(tokens + [Vocabulary.eos], after: h.tokens)
                 for (j, k) in tokens.enumerated() {
                     let att = h.logProb + row[row.startIndex + k]
                     let lmScore = h.lm + (lmScores?[j] ?? 0)
-                    candidates.append((i, k, att, lmScore, joint(att, ctcScores?[j], lmScore)))
+                    let ilmScore = h.ilm + (ilmScores?[j] ?? 0)
+                    candidates.append((i, k, att, lmScore, ilmScore, joint(att, ctcScores?[j], lmScore, ilmScore)))
                 }
                 // EOS, subject to the threshold.
                 let eosLP = row[row.startIndex + Vocabulary.eos]
@@ -136,7 +151,7 @@ public struct BeamSearch {
                     var coverage = h.coverage
                     for j in 0..<t { coverage[j] += attRow[j] }
                     let ctcEnd = h.ctc.flatMap { s in scorer?.endScore(s) }
-                    let total = joint(h.logProb + eosLP, ctcEnd, h.lm + (lmScores?.last ?? 0))
+                    let total = joint(h.logProb + eosLP, ctcEnd, h.lm + (lmScores?.last ?? 0), h.ilm + (ilmScores?.last ?? 0))
                     bestAcousticEnd = max(bestAcousticEnd, joint(h.logProb + eosLP, ctcEnd))
                     finished.append(Hypothesis(tokens: h.tokens, logProb: total,
                                                score: finalScore(total, length: h.tokens.count + 1, coverage: coverage),
@@ -155,12 +170,12 @@ public struct BeamSearch {
                 if repeats(tokens) { continue }
                 nextLive.append(Live(tokens: tokens, logProb: c.logProb, attention: h.attention + [attRow], coverage: coverage,
                                      probs: h.probs + [(c.logProb - h.logProb).expValue],
-                                     ctc: h.ctc.flatMap { s in scorer?.extend(s, with: c.token) }, lm: c.lm))
+                                     ctc: h.ctc.flatMap { s in scorer?.extend(s, with: c.token) }, lm: c.lm, ilm: c.ilm))
                 parents.append(c.parent)
             }
             // Stop when no live hypothesis can beat the best finished one: its score is bounded by its joint score
             // (attention, CTC prefix and character-LM log-probs only fall; a word LM's swap at a word's end can rise
-            // a little, so with one the bound is approximate) at the longest length with full coverage (the
+            // a little, and a subtracted internal LM makes the score rise, so with either the bound is approximate) at the longest length with full coverage (the
             // coverage term only rises towards 0 as attention covers more frames), or its acoustic score (attention
             // and CTC, without the LM) is already 10 nats below the best ending's. That margin cuts the trailing
             // garbage an attention decoder emits past the audio's end; it leaves the LM out because a word LM
@@ -168,7 +183,7 @@ public struct BeamSearch {
             // μ 0.35: 870 word deletions against 398).
             finished.sort { $0.score > $1.score }
             if finished.count >= o.beam, let best = finished.first, let top = nextLive.first {
-                let topScore = joint(top.logProb, top.ctc?.score, top.lm)
+                let topScore = joint(top.logProb, top.ctc?.score, top.lm, top.ilm)
                 if finalScore(topScore, length: maxLen, coverage: []) < best.score
                     || joint(top.logProb, top.ctc?.score) < bestAcousticEnd - 10 { break }
             }
@@ -178,7 +193,7 @@ public struct BeamSearch {
             state = decoder.reorder(next, parents)
         }
         if finished.isEmpty, let h = live.first {
-            let total = joint(h.logProb, h.ctc.flatMap { s in scorer?.endScore(s) }, h.lm)
+            let total = joint(h.logProb, h.ctc.flatMap { s in scorer?.endScore(s) }, h.lm, h.ilm)
             finished.append(Hypothesis(tokens: h.tokens, logProb: total,
                                        score: finalScore(total, length: h.tokens.count, coverage: h.coverage),
                                        attention: h.attention, tokenProbs: h.probs))

@@ -11,5 +11,7 @@ public struct DecodingDefaults: Codable, Equatable, Sendable {
     public var lmWeight: Float = 0.3
     /// ln-penalty of each out-of-vocabulary word under a word language model (0 = ln P(<unk>) alone).
     public var oovPenalty: Float = 0
+    /// Weight κ of internal language model subtraction (κ × ln P_ILM taken off every score; 0 = off).
+    public var ilmWeight: Float = 0
     public init() {}
 }

@@ -14,10 +14,13 @@ struct LanguageModelOptions: ParsableArguments {
     var lmWeight: Float?
     @Option(parsing: .unconditional, help: "Word LM only: ln-penalty added to each out-of-vocabulary word (on top of ln P(<unk>)); above 0 lets more new words through. Default: the model's own (decoding.oov_penalty, 0 if it sets none).")
     var oovPenalty: Float?
+    @Option(name: .customLong("ilm-weight"), help: "Internal language model subtraction κ: κ × ln P_ILM is taken off every beam-search score, where P_ILM is the LSTM speller's own prior over characters (the speller run with a zero attention context; Meng et al. 2021), so that the fused language model is not counted on top of it (0 = off; LSTM spellers only; not in the streaming partials). Default: the model's own (decoding.ilm_weight, 0 if it sets none).")
+    var ilmWeight: Float?
 
     func validate() throws {
         if let lmWeight, !(0...5).contains(lmWeight) { throw ValidationError("--lm-weight must be in 0...5, got \(lmWeight)") }
         if let oovPenalty, !(-50...50).contains(oovPenalty) { throw ValidationError("--oov-penalty must be in -50...50, got \(oovPenalty)") }
+        if let ilmWeight, !(0...5).contains(ilmWeight) { throw ValidationError("--ilm-weight must be in 0...5, got \(ilmWeight)") }
     }
 
     /// The language-model file to use with the model in `modelDirectory`, or nil.
@@ -42,10 +45,19 @@ struct LanguageModelOptions: ParsableArguments {
         return try CharacterLM.load(path)
     }
 
-    /// `options` with the language model (checked against the model's vocabulary), its weight and OOV penalty.
+    /// `options` with the language model (checked against the model's vocabulary), its weight and OOV penalty, and
+    /// the internal LM subtraction.
     func apply(to options: BeamOptions, model: SpeechRecognizer, modelDirectory: String) throws -> BeamOptions {
         var o = options
         let defaults = model.config.decoding
+        let kappa = ilmWeight ?? defaults.ilmWeight
+        if kappa > 0 {
+            guard let speller = model.speller else {
+                throw ValidationError("--ilm-weight needs an LSTM speller; this model's decoder is a Transformer (use --ilm-weight 0)")
+            }
+            o.internalLM = InternalLanguageModel(speller: speller, classes: model.vocabulary.count)
+            o.ilmWeight = kappa
+        }
         let weight = lmWeight ?? defaults.lmWeight
         guard weight > 0, let path = path(modelDirectory: modelDirectory) else { return o }
         let lm = try Self.load(path, vocabulary: model.vocabulary, oovPenalty: oovPenalty ?? defaults.oovPenalty)

@@ -96,5 +96,12 @@ final class LanguageModelCLITests: XCTestCase {
         let penalty = try CommandRunner.scribe(["--model", model, "--lm", lm, "--oov-penalty", "99", clip("yes")])
         XCTAssertNotEqual(penalty.status, 0)
         XCTAssertTrue(penalty.stderr.contains("--oov-penalty"), penalty.stderr)
+        // Internal LM subtraction: out of range is an error; in range it decodes (the tiny model has an LSTM speller).
+        let ilmBad = try CommandRunner.scribe(["--model", model, "--ilm-weight", "9", clip("yes")])
+        XCTAssertNotEqual(ilmBad.status, 0)
+        XCTAssertTrue(ilmBad.stderr.contains("--ilm-weight must be in 0...5"), ilmBad.stderr)
+        let ilm = try CommandRunner.scribe(["--model", model, "--beam", "4", "--lm", lm, "--ilm-weight", "0.2", clip("yes")])
+        XCTAssertEqual(ilm.status, 0, ilm.stderr)
+        XCTAssertFalse(ilm.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
     }
 }
