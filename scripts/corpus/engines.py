@@ -26,8 +26,15 @@ RESERVED = [("flite", "slt"), ("festival", "cmu_us_slt_arctic_hts"), ("festival"
 # Extra voices, used only when --voices names them (the default corpus never had them): pico2wave's other speakers
 # reading espeak-ng's English phonemes mapped to their language's phones (xsampa.py), i.e. accented English.
 PICO_XSAMPA = ["de-DE", "es-ES", "fr-FR", "it-IT"]
+# Extra voices (session 27), used only when --voices names them: mbrola speakers of other languages that espeak-ng
+# ships no English voice for, reading English through a voice file this recipe writes ("language en" with the
+# speaker's own phoneme table, as espeak-ng's mb-de4-en and mb-fr1-en do). Kept: the 17 whose table covers English
+# well enough (at most 11 diphones replaced by silence in three test sentences, scripts/corpus/screen-mbrola-x);
+# the other 36 installed mbrola speakers (Italian, Japanese, Hebrew, Arabic, ...) lose 50-99 diphones to silence.
+MBROLA_X = ["ca1", "ca2", "cr1", "de7", "es1", "es2", "fr2", "fr3", "fr5", "fr6", "fr7", "id1", "ir1", "mx1", "mx2",
+            "nl3", "pt1"]
 # Relative share of utterances per voice (espeak-ng accents pick one of ~100 variants per block).
-WEIGHT = {"espeak-ng": 3.0, "espeak-mbrola": 1.0, "flite": 1.5, "festival": 1.5, "pico": 3.0, "freetts": 2.0, "pico-xsampa": 3.0}
+WEIGHT = {"espeak-ng": 3.0, "espeak-mbrola": 1.0, "espeak-mbrola-x": 1.0, "flite": 1.5, "festival": 1.5, "pico": 3.0, "freetts": 2.0, "pico-xsampa": 3.0}
 PACKAGE = {"espeak-ng": "espeak-ng", "flite": "flite", "festival": "festival", "pico": "libttspico-utils",
            "freetts": "freetts"}
 
@@ -59,6 +66,37 @@ def espeak_variants():
     return sorted(v for v in os.listdir(os.path.join(d, "voices", "!v")) if " " not in v)
 
 
+def mbrola_x_path():
+    """The espeak-ng data folder for the MBROLA_X voices, made on first use: links to the system's espeak-ng-data
+    (nothing copied) plus voices/mbx/mb-NAME-en for every installed mbrola speaker espeak-ng has a voice file for.
+    Pass its parent as `espeak-ng --path`. Lives in cache/ (gitignored); rebuilt when missing."""
+    src = espeak_data()
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cache", "espeak-mbrola-x")
+    data = os.path.join(root, "espeak-ng-data")
+    mbx = os.path.join(data, "voices", "mbx")
+    os.makedirs(mbx, exist_ok=True)
+    links = [(os.path.join(src, n), os.path.join(data, n)) for n in os.listdir(src) if n != "voices"]
+    links += [(os.path.join(src, "voices", n), os.path.join(data, "voices", n)) for n in os.listdir(os.path.join(src, "voices"))]
+    for target, link in links:
+        try:
+            os.symlink(target, link)
+        except FileExistsError:  # made before, or by the other job at the same moment
+            pass
+    mb = os.path.join(src, "voices", "mb")
+    for f in sorted(os.listdir(mb)):
+        name = f[3:]
+        out = os.path.join(mbx, f"mb-{name}-en")
+        if not f.startswith("mb-") or "-" in name or os.path.exists(out):
+            continue
+        keep = [l for l in open(os.path.join(mb, f), encoding="latin-1")
+                if l.split()[:1] and l.split()[0] in ("gender", "pitch", "voicing", "mbrola")]
+        tmp = out + ".tmp"
+        with open(tmp, "w") as fh:
+            fh.write(f"name en-mbrola-{name}\nlanguage en 10\n" + "".join(keep))
+        os.replace(tmp, out)
+    return root
+
+
 def all_voices():
     """Every voice this recipe knows, installed or not (see `missing_reason`)."""
     vs = [Voice("espeak-ng", a) for a in ESPEAK_ACCENTS]
@@ -68,6 +106,7 @@ def all_voices():
     vs += [Voice("pico", "en-US"), Voice("freetts", "kevin16")]
     vs += [Voice(e, n, reserved=True) for e, n in RESERVED]
     vs += [Voice("pico-xsampa", n, extra=True) for n in PICO_XSAMPA]
+    vs += [Voice("espeak-mbrola-x", n, extra=True) for n in MBROLA_X]
     return vs
 
 
@@ -76,7 +115,7 @@ _flite_voices = None
 
 def missing_reason(v):
     """None when the voice can be used here, else a message saying what to install."""
-    if v.engine in ("espeak-ng", "espeak-mbrola"):
+    if v.engine in ("espeak-ng", "espeak-mbrola", "espeak-mbrola-x"):
         if not shutil.which("espeak-ng") or not espeak_data():
             return "espeak-ng is not installed (apt-get install espeak-ng)"
         if v.engine == "espeak-ng":
@@ -173,7 +212,12 @@ def synthesize(voice, items, tmpdir):
         it["raw"] = os.path.join(tmpdir, f"raw{i:03d}.wav")
         it["post_tempo"], it["post_pitch"] = 1.0, 1.0
     e = voice.engine
-    if e in ("espeak-ng", "espeak-mbrola"):
+    if e == "espeak-mbrola-x":
+        path = mbrola_x_path()
+        for it in items:
+            _run(["espeak-ng", f"--path={path}", "-v", f"mbx/mb-{voice.name}-en", "-a", "40", "-s", str(int(165 * it["rate"])),
+                  "-p", str(int(max(0, min(99, 50 * it["pitch"] ** 2)))), "-w", it["raw"], it["text"]])
+    elif e in ("espeak-ng", "espeak-mbrola"):
         for it in items:
             name = voice.name if e == "espeak-ng" else f"mb-{voice.name}" + ("" if voice.name in ("us1", "us2", "us3", "en1") else "-en")
             if e == "espeak-ng" and it.get("variant"):
