@@ -13,5 +13,7 @@ public struct DecodingDefaults: Codable, Equatable, Sendable {
     public var oovPenalty: Float = 0
     /// Weight κ of internal language model subtraction (κ × ln P_ILM taken off every score; 0 = off).
     public var ilmWeight: Float = 0
+    /// Length normalization exponent α of beam search's final ranking (score / length^α).
+    public var lengthPenalty: Float = 1.0
     public init() {}
 }

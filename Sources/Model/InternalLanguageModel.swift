@@ -14,7 +14,8 @@ import Tensor
 public final class InternalLanguageModel: TokenLanguageModel, @unchecked Sendable {
     public let speller: Speller
     public let classes: Int
-    /// Cached histories before the cache is emptied (memory stays bounded: about (2H + V) floats each).
+    /// Cached histories before the cache is emptied (memory stays bounded: about 2H + V floats and the history
+    /// each, some 3 KB for the default model, so 150 MB at the default 50,000).
     public let capacity: Int
     private let lock = NSLock()
     private var cache: [[Int]: Entry] = [:]
@@ -28,7 +29,7 @@ public final class InternalLanguageModel: TokenLanguageModel, @unchecked Sendabl
     /// - Parameters:
     ///   - speller: the recognizer's LSTM speller (its weights are read, not copied).
     ///   - capacity: cached histories kept before the cache is emptied.
-    public init(speller: Speller, classes: Int, capacity: Int = 200_000) {
+    public init(speller: Speller, classes: Int, capacity: Int = 50_000) {
         self.speller = speller
         self.classes = classes
         self.capacity = capacity

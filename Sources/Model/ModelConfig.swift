@@ -190,6 +190,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         guard (1...256).contains(decoding.beam) else { throw bad("decoding.beam", "must be in 1...256, got \(decoding.beam)") }
         guard (0...5).contains(decoding.lmWeight) else { throw bad("decoding.lm_weight", "must be in 0...5, got \(decoding.lmWeight)") }
         guard (-50...50).contains(decoding.oovPenalty) else { throw bad("decoding.oov_penalty", "must be in -50...50, got \(decoding.oovPenalty)") }
+        guard (0...3).contains(decoding.lengthPenalty) else { throw bad("decoding.length_penalty", "must be in 0...3, got \(decoding.lengthPenalty)") }
         guard (0...5).contains(decoding.ilmWeight) else { throw bad("decoding.ilm_weight", "must be in 0...5, got \(decoding.ilmWeight)") }
     }
 

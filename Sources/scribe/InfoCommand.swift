@@ -33,6 +33,9 @@ struct InfoCommand: ParsableCommand {
         } else {
             print("language model: none (scripts/train-lm makes one; pass it with --lm)")
         }
+        if model.config.decoding.lengthPenalty != 1 {
+            print("length normalization: α \(model.config.decoding.lengthPenalty) (score / length^α; --length-penalty overrides it)")
+        }
         if model.config.decoding.ilmWeight > 0 {
             print("internal LM subtraction: κ \(model.config.decoding.ilmWeight) (the speller's own prior, zero attention context; --ilm-weight overrides it)")
         }

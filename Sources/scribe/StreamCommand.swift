@@ -38,11 +38,13 @@ struct StreamCommand: ParsableCommand {
     }
 
     /// The search `scribe stream` runs (also what `scribe eval --stream` runs): beam width, CTC weight (nil: the
-    /// model's default) and language model; the other knobs at their defaults.
+    /// model's default) and language model; the two-pass finals rank with the model's length normalization; the
+    /// other knobs at their defaults.
     static func searchOptions(beam: Int, ctcWeight: Float?, languageModel: LanguageModelOptions, model: SpeechRecognizer,
                               modelDirectory: String) throws -> BeamOptions {
         var options = BeamOptions(beam: beam)
         options.ctcWeight = ctcWeight ?? model.config.decoding.ctcWeight
+        options.lengthPenalty = model.config.decoding.lengthPenalty
         return try languageModel.apply(to: options, model: model, modelDirectory: modelDirectory)
     }
 

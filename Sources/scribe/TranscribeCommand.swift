@@ -89,8 +89,8 @@ struct TranscribeCommand: ParsableCommand {
 struct SearchOptions: ParsableArguments {
     @Option(help: "Beam width (1 = greedy; default: the model's decoding.beam, 8 if its config sets none).")
     var beam: Int?
-    @Option(help: "Length normalization exponent α (score / length^α).")
-    var lengthPenalty: Float = 1.0
+    @Option(help: "Length normalization exponent α (score / length^α; default: the model's decoding.length_penalty, 1.0 if its config sets none).")
+    var lengthPenalty: Float?
     @Flag(help: "Use the GNMT length penalty ((5 + length) / 6)^α instead of length^α.")
     var gnmt = false
     @Option(help: "Coverage penalty β (0 = off).")
@@ -113,6 +113,7 @@ struct SearchOptions: ParsableArguments {
         }
         if maxLengthRatio <= 0 { throw ValidationError("--max-length-ratio must be positive") }
         if let w = ctcWeight, !(0...1).contains(w) { throw ValidationError("--ctc-weight must be in 0...1, got \(w)") }
+        if let a = lengthPenalty, !(0...3).contains(a) { throw ValidationError("--length-penalty must be in 0...3, got \(a)") }
     }
 
     /// The search for `model` (loaded from `modelDirectory`): nil for greedy (--beam 1), else the beam options with
@@ -129,7 +130,7 @@ struct SearchOptions: ParsableArguments {
     /// The beam options before the language model: flags, else `model`'s decoding defaults.
     func beamOptions(model: SpeechRecognizer) -> BeamOptions {
         var o = BeamOptions(beam: width(for: model))
-        o.lengthPenalty = lengthPenalty
+        o.lengthPenalty = lengthPenalty ?? model.config.decoding.lengthPenalty
         o.gnmt = gnmt
         o.coveragePenalty = coveragePenalty
         o.eosThreshold = eosThreshold

@@ -73,4 +73,39 @@ final class DecodingDefaultsCLITests: XCTestCase {
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("decoding.beam"), refused.stderr)
     }
+
+    /// decoding.length_penalty and decoding.ilm_weight (session 27) are defaults the flags override; impossible values
+    /// are refused naming the field.
+    func testTheModelsLengthPenaltyAndInternalLMWeightAreDefaults() throws {
+        let dir = TestPaths.tempDirectory("scribe-decoding-ilm")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.appendingPathComponent("model").path
+        try FileManager.default.copyItem(atPath: TestPaths.repo("Tests/Fixtures/tiny-model"), toPath: model)
+        func setDecoding(_ decoding: [String: Any]) throws {
+            var c = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(model)/config.json"))) as? [String: Any])
+            c["decoding"] = decoding
+            try JSONSerialization.data(withJSONObject: c).write(to: URL(fileURLWithPath: "\(model)/config.json"))
+        }
+        let clips = ["yes", "no", "up"].map { TestPaths.repo("audio/\($0).wav") }
+        func run(_ flags: [String]) throws -> String {
+            let r = try CommandRunner.scribe(["--model", model, "--beam", "4", "--n-best", "3", "--format", "json"] + flags + clips)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return r.stdout
+        }
+        try setDecoding([:])
+        let plain = try run([])
+        try setDecoding(["length_penalty": 0.3, "ilm_weight": 0.5])
+        let info = try CommandRunner.scribe(["info", "--model", model])
+        XCTAssertTrue(info.stdout.contains("length normalization: α 0.3") && info.stdout.contains("internal LM subtraction: κ 0.5"), info.stdout)
+        let tuned = try run([])
+        XCTAssertEqual(tuned, try run(["--length-penalty", "0.3", "--ilm-weight", "0.5"]))
+        XCTAssertNotEqual(tuned, plain)
+        XCTAssertEqual(plain, try run(["--length-penalty", "1", "--ilm-weight", "0"]))
+        for (key, value) in [("length_penalty", 4.0), ("ilm_weight", -1.0)] {
+            try setDecoding([key: value])
+            let refused = try CommandRunner.scribe(["--model", model, clips[0]])
+            XCTAssertNotEqual(refused.status, 0)
+            XCTAssertTrue(refused.stderr.contains("decoding.\(key)"), refused.stderr)
+        }
+    }
 }
