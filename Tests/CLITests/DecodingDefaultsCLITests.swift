@@ -47,13 +47,8 @@ final class DecodingDefaultsCLITests: XCTestCase {
     func testTheModelsBeamIsTheDefaultAndTheFlagOverridesIt() throws {
         let dir = TestPaths.tempDirectory("scribe-decoding-beam")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let model = dir.appendingPathComponent("model").path
-        try FileManager.default.copyItem(atPath: TestPaths.repo("Tests/Fixtures/tiny-model"), toPath: model)
-        func setDecoding(_ decoding: [String: Any]) throws {
-            var c = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(model)/config.json"))) as? [String: Any])
-            c["decoding"] = decoding
-            try JSONSerialization.data(withJSONObject: c).write(to: URL(fileURLWithPath: "\(model)/config.json"))
-        }
+        let model = try tinyModelCopy(in: dir)
+        func setDecoding(_ decoding: [String: Any]) throws { try setModelDecoding(decoding, model: model) }
         let clip = TestPaths.repo("audio/yes.wav")
         try setDecoding(["beam": 2])
         let info = try CommandRunner.scribe(["info", "--model", model])
@@ -79,13 +74,8 @@ final class DecodingDefaultsCLITests: XCTestCase {
     func testTheModelsLengthPenaltyAndInternalLMWeightAreDefaults() throws {
         let dir = TestPaths.tempDirectory("scribe-decoding-ilm")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let model = dir.appendingPathComponent("model").path
-        try FileManager.default.copyItem(atPath: TestPaths.repo("Tests/Fixtures/tiny-model"), toPath: model)
-        func setDecoding(_ decoding: [String: Any]) throws {
-            var c = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(model)/config.json"))) as? [String: Any])
-            c["decoding"] = decoding
-            try JSONSerialization.data(withJSONObject: c).write(to: URL(fileURLWithPath: "\(model)/config.json"))
-        }
+        let model = try tinyModelCopy(in: dir)
+        func setDecoding(_ decoding: [String: Any]) throws { try setModelDecoding(decoding, model: model) }
         let clips = ["yes", "no", "up"].map { TestPaths.repo("audio/\($0).wav") }
         func run(_ flags: [String]) throws -> String {
             let r = try CommandRunner.scribe(["--model", model, "--beam", "4", "--n-best", "3", "--format", "json"] + flags + clips)
@@ -108,4 +98,18 @@ final class DecodingDefaultsCLITests: XCTestCase {
             XCTAssertTrue(refused.stderr.contains("decoding.\(key)"), refused.stderr)
         }
     }
+}
+
+/// A copy of the tiny test model in `dir`; its path.
+private func tinyModelCopy(in dir: URL) throws -> String {
+    let model = dir.appendingPathComponent("model").path
+    try FileManager.default.copyItem(atPath: TestPaths.repo("Tests/Fixtures/tiny-model"), toPath: model)
+    return model
+}
+
+/// Replaces the "decoding" block of `model`'s config.json.
+private func setModelDecoding(_ decoding: [String: Any], model: String) throws {
+    var c = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(model)/config.json"))) as? [String: Any])
+    c["decoding"] = decoding
+    try JSONSerialization.data(withJSONObject: c).write(to: URL(fileURLWithPath: "\(model)/config.json"))
 }
