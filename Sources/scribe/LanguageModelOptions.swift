@@ -14,7 +14,7 @@ struct LanguageModelOptions: ParsableArguments {
     var lmWeight: Float?
     @Option(parsing: .unconditional, help: "Word LM only: ln-penalty added to each out-of-vocabulary word (on top of ln P(<unk>)); above 0 lets more new words through. Default: the model's own (decoding.oov_penalty, 0 if it sets none).")
     var oovPenalty: Float?
-    @Option(name: .customLong("ilm-weight"), help: "Internal language model subtraction κ: κ × ln P_ILM is taken off every beam-search score, where P_ILM is the LSTM speller's own prior over characters (the speller run with a zero attention context; Meng et al. 2021), so that the fused language model is not counted on top of it (0 = off; LSTM spellers only; not in the streaming partials). Default: the model's own (decoding.ilm_weight, 0 if it sets none).")
+    @Option(name: .customLong("ilm-weight"), help: "Internal language model subtraction κ: κ × ln P_ILM is taken off every beam-search score, where P_ILM is the LSTM speller's own prior over characters (the speller run with a zero attention context; Meng et al. 2021), so that the fused language model is not counted on top of it (0 = off; LSTM spellers only; not in the streaming partials). Default: the model's own (decoding.ilm_weight, 0 if it sets none) when a language model is fused, else 0.")
     var ilmWeight: Float?
 
     func validate() throws {
@@ -50,7 +50,9 @@ struct LanguageModelOptions: ParsableArguments {
     func apply(to options: BeamOptions, model: SpeechRecognizer, modelDirectory: String) throws -> BeamOptions {
         var o = options
         let defaults = model.config.decoding
-        let kappa = ilmWeight ?? defaults.ilmWeight
+        // The model's κ was tuned with its language model, so it applies only when one is fused; --ilm-weight always.
+        let fusing = (lmWeight ?? defaults.lmWeight) > 0 && path(modelDirectory: modelDirectory) != nil
+        let kappa = ilmWeight ?? (fusing ? defaults.ilmWeight : 0)
         if kappa > 0 {
             guard let speller = model.speller else {
                 throw ValidationError("--ilm-weight needs an LSTM speller; this model's decoder is a Transformer (use --ilm-weight 0)")

@@ -82,15 +82,22 @@ final class DecodingDefaultsCLITests: XCTestCase {
             XCTAssertEqual(r.status, 0, r.stderr)
             return r.stdout
         }
-        try setDecoding([:])
+        // A character LM in the model directory, fused by default (the model's κ applies only when an LM is fused).
+        let text = dir.appendingPathComponent("t.txt").path
+        try "yes\nno no\nup yes\n".write(toFile: text, atomically: true, encoding: .utf8)
+        let lm = try CommandRunner.scribe(["lm", "--unit", "char", "--text", text, "--order", "3", "--out", "\(model)/lm.bin"])
+        XCTAssertEqual(lm.status, 0, lm.stderr)
+        try setDecoding(["lm_weight": 0.5])
         let plain = try run([])
-        try setDecoding(["length_penalty": 0.3, "ilm_weight": 0.5])
+        try setDecoding(["lm_weight": 0.5, "length_penalty": 0.3, "ilm_weight": 0.5])
         let info = try CommandRunner.scribe(["info", "--model", model])
         XCTAssertTrue(info.stdout.contains("length normalization: α 0.3") && info.stdout.contains("internal LM subtraction: κ 0.5"), info.stdout)
         let tuned = try run([])
         XCTAssertEqual(tuned, try run(["--length-penalty", "0.3", "--ilm-weight", "0.5"]))
         XCTAssertNotEqual(tuned, plain)
         XCTAssertEqual(plain, try run(["--length-penalty", "1", "--ilm-weight", "0"]))
+        // Without the LM the model's κ is off; an explicit --ilm-weight still applies.
+        XCTAssertEqual(try run(["--lm", "none"]), try run(["--lm", "none", "--ilm-weight", "0"]))
         for (key, value) in [("length_penalty", 4.0), ("ilm_weight", -1.0)] {
             try setDecoding([key: value])
             let refused = try CommandRunner.scribe(["--model", model, clips[0]])
