@@ -111,15 +111,16 @@ public struct BeamSearch {
         func joint(_ att: Float, _ ctcScore: Float?, _ lmScore: Float = 0, _ ilmScore: Float = 0) -> Float {
             (ctcScore.map { o.jointScore(attention: att, ctc: $0) } ?? att) + mu * lmScore - kappa * ilmScore
         }
-        func lmLogProb(_ token: Int, _ history: [Int]) -> Float { lm?.logProb(token, after: history) ?? 0 }
-        func ilmLogProb(_ token: Int, _ history: [Int]) -> Float { ilm?.logProb(token, after: history) ?? 0 }
+        // Σ log P of a prefix's tokens under a language model (0 without one).
+        func prefixLogProb(_ model: (any TokenLanguageModel)?, _ tokens: [Int]) -> Float {
+            guard let model else { return 0 }
+            return tokens.indices.reduce(Float(0)) { $0 + model.logProb(tokens[$1], after: Array(tokens[..<$1])) }
+        }
         var live = prefixes.map { p -> Live in
             var coverage = [Float](repeating: 0, count: t)
             for row in p.2 { for j in 0..<min(t, row.count) { coverage[j] += row[j] } }
-            let lmScore = lm == nil ? 0 : p.0.indices.reduce(Float(0)) { $0 + lmLogProb(p.0[$1], Array(p.0[..<$1])) }
-            let ilmScore = ilm == nil ? 0 : p.0.indices.reduce(Float(0)) { $0 + ilmLogProb(p.0[$1], Array(p.0[..<$1])) }
             return Live(tokens: p.0, logProb: p.1, attention: p.2, coverage: coverage, probs: p.3, ctc: scorer?.state(of: p.0),
-                        lm: lmScore, ilm: ilmScore)
+                        lm: prefixLogProb(lm, p.0), ilm: prefixLogProb(ilm, p.0))
         }
         var state = decoder.initialState(hypotheses: live.count)
         var finished = [Hypothesis]()
@@ -175,12 +176,12 @@ public struct BeamSearch {
             }
             // Stop when no live hypothesis can beat the best finished one: its score is bounded by its joint score
             // (attention, CTC prefix and character-LM log-probs only fall; a word LM's swap at a word's end can rise
-            // a little, and a subtracted internal LM makes the score rise, so with either the bound is approximate) at the longest length with full coverage (the
-            // coverage term only rises towards 0 as attention covers more frames), or its acoustic score (attention
-            // and CTC, without the LM) is already 10 nats below the best ending's. That margin cuts the trailing
-            // garbage an attention decoder emits past the audio's end; it leaves the LM out because a word LM
-            // charges several nats per word, and with it the margin ended hypotheses in mid-sentence (dev, beam 8,
-            // μ 0.35: 870 word deletions against 398).
+            // a little, and a subtracted internal LM makes the score rise, so with either the bound is approximate) at
+            // the longest length with full coverage (the coverage term only rises towards 0 as attention covers more
+            // frames), or its acoustic score (attention and CTC, without the LM) is already 10 nats below the best
+            // ending's. That margin cuts the trailing garbage an attention decoder emits past the audio's end; it
+            // leaves the LM out because a word LM charges several nats per word, and with it the margin ended
+            // hypotheses in mid-sentence (dev, beam 8, μ 0.35: 870 word deletions against 398).
             finished.sort { $0.score > $1.score }
             if finished.count >= o.beam, let best = finished.first, let top = nextLive.first {
                 let topScore = joint(top.logProb, top.ctc?.score, top.lm, top.ilm)

@@ -13,7 +13,8 @@ import Tensor
 /// log-probs [V]), each computed from its parent's in one LSTM step.
 public final class InternalLanguageModel: TokenLanguageModel, @unchecked Sendable {
     public let speller: Speller
-    public let classes: Int
+    /// V, the speller's output width.
+    public var classes: Int { speller.output.outFeatures }
     /// Cached histories before the cache is emptied (memory stays bounded: about 2H + V floats and the history
     /// each, some 3 KB for the default model, so 150 MB at the default 50,000).
     public let capacity: Int
@@ -29,9 +30,8 @@ public final class InternalLanguageModel: TokenLanguageModel, @unchecked Sendabl
     /// - Parameters:
     ///   - speller: the recognizer's LSTM speller (its weights are read, not copied).
     ///   - capacity: cached histories kept before the cache is emptied.
-    public init(speller: Speller, classes: Int, capacity: Int = 50_000) {
+    public init(speller: Speller, capacity: Int = 50_000) {
         self.speller = speller
-        self.classes = classes
         self.capacity = capacity
     }
 

@@ -50,18 +50,18 @@ struct LanguageModelOptions: ParsableArguments {
     func apply(to options: BeamOptions, model: SpeechRecognizer, modelDirectory: String) throws -> BeamOptions {
         var o = options
         let defaults = model.config.decoding
+        let weight = lmWeight ?? defaults.lmWeight
+        let lmPath = weight > 0 ? path(modelDirectory: modelDirectory) : nil
         // The model's κ was tuned with its language model, so it applies only when one is fused; --ilm-weight always.
-        let fusing = (lmWeight ?? defaults.lmWeight) > 0 && path(modelDirectory: modelDirectory) != nil
-        let kappa = ilmWeight ?? (fusing ? defaults.ilmWeight : 0)
+        let kappa = ilmWeight ?? (lmPath == nil ? 0 : defaults.ilmWeight)
         if kappa > 0 {
             guard let speller = model.speller else {
                 throw ValidationError("--ilm-weight needs an LSTM speller; this model's decoder is a Transformer (use --ilm-weight 0)")
             }
-            o.internalLM = InternalLanguageModel(speller: speller, classes: model.vocabulary.count)
+            o.internalLM = InternalLanguageModel(speller: speller)
             o.ilmWeight = kappa
         }
-        let weight = lmWeight ?? defaults.lmWeight
-        guard weight > 0, let path = path(modelDirectory: modelDirectory) else { return o }
+        guard let path = lmPath else { return o }
         let lm = try Self.load(path, vocabulary: model.vocabulary, oovPenalty: oovPenalty ?? defaults.oovPenalty)
         guard lm.classes == model.vocabulary.count else {
             throw ValidationError("the language model has \(lm.classes) classes, the model's vocabulary \(model.vocabulary.count): train it for this model with `scribe lm`")

@@ -10,7 +10,7 @@ final class InternalLanguageModelTests: XCTestCase {
     /// decoder over it gives exactly the internal LM's distributions.
     func testEqualsTheDecoderStepsOverAZeroMemory() {
         let model = SpeechRecognizer(config: tinyConfig())
-        let ilm = InternalLanguageModel(speller: model.speller!, classes: model.vocabulary.count)
+        let ilm = InternalLanguageModel(speller: model.speller!)
         let tokens = model.vocabulary.encode("abc d")
         let e = model.config.encoderOutputDim
         var state = model.initialState(values: Tensor.zeros([1, 7, e]), length: 7)
@@ -34,8 +34,8 @@ final class InternalLanguageModelTests: XCTestCase {
     /// The cache is an optimization only: a capacity of 2 (emptied all the time) gives the same numbers.
     func testSmallCacheGivesTheSameValues() {
         let model = SpeechRecognizer(config: tinyConfig())
-        let big = InternalLanguageModel(speller: model.speller!, classes: model.vocabulary.count)
-        let small = InternalLanguageModel(speller: model.speller!, classes: model.vocabulary.count, capacity: 2)
+        let big = InternalLanguageModel(speller: model.speller!)
+        let small = InternalLanguageModel(speller: model.speller!, capacity: 2)
         let tokens = model.vocabulary.encode("hello there")
         for i in [5, 0, 11, 3, 11, 7] {
             XCTAssertEqual(small.distribution(after: Array(tokens[..<i])), big.distribution(after: Array(tokens[..<i])))

@@ -30,7 +30,8 @@ PICO_XSAMPA = ["de-DE", "es-ES", "fr-FR", "it-IT"]
 # ships no English voice for, reading English through a voice file this recipe writes ("language en" with the
 # speaker's own phoneme table, as espeak-ng's mb-de4-en and mb-fr1-en do). Kept: the 17 whose table covers English
 # well enough (at most 11 diphones replaced by silence in three test sentences, scripts/corpus/screen-mbrola-x);
-# the other 36 installed mbrola speakers (Italian, Japanese, Hebrew, Arabic, ...) lose 50-99 diphones to silence.
+# the other 36 installed mbrola speakers (Italian, Japanese, Hebrew, Arabic, ...) lose 15-97 diphones to silence
+# or fail.
 MBROLA_X = ["ca1", "ca2", "cr1", "de7", "es1", "es2", "fr2", "fr3", "fr5", "fr6", "fr7", "id1", "ir1", "mx1", "mx2",
             "nl3", "pt1"]
 # Relative share of utterances per voice (espeak-ng accents pick one of ~100 variants per block).
@@ -66,10 +67,17 @@ def espeak_variants():
     return sorted(v for v in os.listdir(os.path.join(d, "voices", "!v")) if " " not in v)
 
 
+_mbrola_x_root = None
+
+
 def mbrola_x_path():
     """The espeak-ng data folder for the MBROLA_X voices, made on first use: links to the system's espeak-ng-data
     (nothing copied) plus voices/mbx/mb-NAME-en for every installed mbrola speaker espeak-ng has a voice file for.
-    Pass its parent as `espeak-ng --path`. Lives in cache/ (gitignored); rebuilt when missing."""
+    Pass its parent as `espeak-ng --path`. Lives in cache/ (gitignored); rebuilt when missing, checked once per
+    process."""
+    global _mbrola_x_root
+    if _mbrola_x_root and os.path.isdir(os.path.join(_mbrola_x_root, "espeak-ng-data", "voices", "mbx")):
+        return _mbrola_x_root
     src = espeak_data()
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cache", "espeak-mbrola-x")
     data = os.path.join(root, "espeak-ng-data")
@@ -94,6 +102,7 @@ def mbrola_x_path():
         with open(tmp, "w") as fh:
             fh.write(f"name en-mbrola-{name}\nlanguage en 10\n" + "".join(keep))
         os.replace(tmp, out)
+    _mbrola_x_root = root
     return root
 
 
@@ -212,17 +221,17 @@ def synthesize(voice, items, tmpdir):
         it["raw"] = os.path.join(tmpdir, f"raw{i:03d}.wav")
         it["post_tempo"], it["post_pitch"] = 1.0, 1.0
     e = voice.engine
-    if e == "espeak-mbrola-x":
-        path = mbrola_x_path()
+    if e in ("espeak-ng", "espeak-mbrola", "espeak-mbrola-x"):
+        # espeak-mbrola-x reads the voice files mbrola_x_path() writes, through espeak-ng's --path.
+        data = [f"--path={mbrola_x_path()}"] if e == "espeak-mbrola-x" else []
         for it in items:
-            _run(["espeak-ng", f"--path={path}", "-v", f"mbx/mb-{voice.name}-en", "-a", "40", "-s", str(int(165 * it["rate"])),
-                  "-p", str(int(max(0, min(99, 50 * it["pitch"] ** 2)))), "-w", it["raw"], it["text"]])
-    elif e in ("espeak-ng", "espeak-mbrola"):
-        for it in items:
-            name = voice.name if e == "espeak-ng" else f"mb-{voice.name}" + ("" if voice.name in ("us1", "us2", "us3", "en1") else "-en")
+            if e == "espeak-mbrola-x":
+                name = f"mbx/mb-{voice.name}-en"
+            else:
+                name = voice.name if e == "espeak-ng" else f"mb-{voice.name}" + ("" if voice.name in ("us1", "us2", "us3", "en1") else "-en")
             if e == "espeak-ng" and it.get("variant"):
                 name += "+" + it["variant"]
-            _run(["espeak-ng", "-v", name, "-a", "40", "-s", str(int(165 * it["rate"])),
+            _run(["espeak-ng"] + data + ["-v", name, "-a", "40", "-s", str(int(165 * it["rate"])),
                   "-p", str(int(max(0, min(99, 50 * it["pitch"] ** 2)))), "-w", it["raw"], it["text"]])
     elif e == "flite":
         for it in items:
