@@ -127,6 +127,7 @@ public struct BeamSearch {
         var bestAcousticEnd = -Float.infinity        // the best ended hypothesis's joint score without the LM
         for step in live[0].tokens.count..<max(maxLen, live[0].tokens.count + 1) {
             let (lp, att, next) = decoder.step(live.map { $0.tokens.last ?? Vocabulary.sos }, state)
+            ilm?.prepare(live.map(\.tokens))
             // Candidates: (parent, token, attention logProb, LM log-prob, joint score); the attention's top 2×beam
             // tokens of each hypothesis (1.5×beam with CTC, as ESPnet's pre-beam) are scored by CTC and the LM.
             var candidates = [(parent: Int, token: Int, logProb: Float, lm: Float, ilm: Float, score: Float)]()

@@ -3,6 +3,11 @@
 // Recognition": the zero-attention ILM of an attention encoder-decoder). An attention speller trained on a corpus's
 // transcripts learns a prior over their character sequences; shallow fusion adds an external LM's prior on top.
 // Subtracting κ × ln P_ILM (density-ratio style) leaves room for the external LM: score = ... + μ ln P_LM − κ ln P_ILM.
+//
+// Cost: with the context at zero, a token's input projection W_ih·[emb(y); 0] + b is a fixed row per token, computed
+// once (`tokenGates`, [V, 4H]), so a step is h·W_hhᵀ plus that row, and `prepare` steps every new history of a beam
+// in one GEMM. The states live in plain float arrays in a two-generation cache (the live beam's histories are always
+// in the newer one), so memory stays a few tens of MB whatever the audio's length.
 import Foundation
 import NN
 import Tensor
@@ -12,27 +17,53 @@ import Tensor
 /// utterance and every thread; the states of the histories asked for are cached (history → h, c [H] and
 /// log-probs [V]), each computed from its parent's in one LSTM step.
 public final class InternalLanguageModel: TokenLanguageModel, @unchecked Sendable {
-    public let speller: Speller
     /// V, the speller's output width.
-    public var classes: Int { speller.output.outFeatures }
-    /// Cached histories before the cache is emptied (memory stays bounded: about 2H + V floats and the history
-    /// each, some 3 KB for the default model, so 150 MB at the default 50,000).
+    public let classes: Int
+    /// Histories per cache generation. When the newer generation fills up, the older one is dropped and the newer one
+    /// becomes the older (a history found there moves back to the newer), so at most 2 × capacity are held: about
+    /// 2H + V floats and the history each, some 3 KB for the default model, so about 25 MB at the default 4,096.
     public let capacity: Int
+    private let hidden: Int
+    /// [V_in, 4H]: bias + W_ih[:, :E] · emb(token) for every input token (`<sos>` included); the context's columns
+    /// of W_ih meet zeros.
+    private let tokenGates: [Float]
+    /// W_hh [4H, H], read once.
+    private let wHH: [Float]
+    /// The output layer's columns for h (W_out [V, H + C], row length H + C) and its bias [V].
+    private let wOut: [Float], bOut: [Float]
+    private let outStride: Int
     private let lock = NSLock()
-    private var cache: [[Int]: Entry] = [:]
+    private var newer: [[Int]: Entry] = [:], older: [[Int]: Entry] = [:]
 
     struct Entry {
-        var h: Tensor       // [1, H]
-        var c: Tensor       // [1, H]
-        var logProbs: [Float]
+        var h: [Float]          // [H]
+        var c: [Float]          // [H]
+        var logProbs: [Float]   // [V]
     }
 
     /// - Parameters:
-    ///   - speller: the recognizer's LSTM speller (its weights are read, not copied).
-    ///   - capacity: cached histories kept before the cache is emptied.
-    public init(speller: Speller, capacity: Int = 50_000) {
-        self.speller = speller
-        self.capacity = capacity
+    ///   - speller: the recognizer's LSTM speller; its weights are read once, here.
+    ///   - capacity: cached histories per generation (at least 1).
+    public init(speller: Speller, capacity: Int = 4_096) {
+        let h = speller.hidden, g4 = 4 * h, e = speller.embedding.table.shape[1], vIn = speller.embedding.table.shape[0]
+        let inStride = e + speller.contextDim
+        self.hidden = h
+        self.classes = speller.output.outFeatures
+        self.capacity = max(1, capacity)
+        outStride = speller.output.inFeatures
+        wHH = speller.cell.wHH.data
+        wOut = speller.output.weight.data
+        bOut = speller.output.bias?.data ?? [Float](repeating: 0, count: speller.output.outFeatures)
+        var table = [Float](repeating: 0, count: vIn * g4)
+        let bias = speller.cell.bias.data
+        for r in 0..<vIn { for j in 0..<g4 { table[r * g4 + j] = bias[j] } }
+        speller.embedding.table.data.withUnsafeBufferPointer { emb in speller.cell.wIH.data.withUnsafeBufferPointer { w in
+            table.withUnsafeMutableBufferPointer { t in
+                BLAS.sgemm(transA: false, transB: true, m: vIn, n: g4, k: e, a: emb.baseAddress!, lda: e,
+                           b: w.baseAddress!, ldb: inStride, beta: 1, c: t.baseAddress!, ldc: g4)
+            }
+        } }
+        tokenGates = table
     }
 
     public func logProb(_ token: Int, after history: [Int]) -> Float { entry(history).logProbs[token] }
@@ -45,29 +76,113 @@ public final class InternalLanguageModel: TokenLanguageModel, @unchecked Sendabl
     /// The log-probabilities [V] of the next token after `history` (all V tokens, as the speller's softmax gives them).
     public func distribution(after history: [Int]) -> [Float] { entry(history).logProbs }
 
-    private func entry(_ history: [Int]) -> Entry {
-        lock.lock()
-        if let e = cache[history] { lock.unlock(); return e }
-        lock.unlock()
-        // The parent's state (recursively from the cache), then one step with the history's last token.
-        let (h, c): (Tensor, Tensor)
-        let previous: Int
-        if let last = history.last {
-            let parent = entry(Array(history.dropLast()))
-            (h, c, previous) = (parent.h, parent.c, last)
-        } else {
-            (h, c, previous) = (Tensor.zeros([1, speller.hidden]), Tensor.zeros([1, speller.hidden]), Vocabulary.sos)
+    /// Computes the states of all `histories` not yet cached in one batched LSTM step (their parents first, when an
+    /// eviction dropped them), so that the search's per-hypothesis lookups that follow are cache hits.
+    public func prepare(_ histories: [[Int]]) {
+        var missing = [[Int]](), parents = [Entry](), seen = Set<[Int]>()
+        for history in histories where lookup(history) == nil && seen.insert(history).inserted {
+            missing.append(history)
+            parents.append(history.isEmpty ? rootParent : entry(Array(history.dropLast())))
         }
-        let e: Entry = Tensor.withoutGrad {
-            let input = Tensor.concat([speller.embedding([previous]), Tensor.zeros([1, speller.contextDim])], axis: 1)
-            let (h1, c1) = speller.cell.cell(input, h: h, c: c)
-            let logits = speller.output(Tensor.concat([h1, Tensor.zeros([1, speller.contextDim])], axis: 1))
-            return Entry(h: h1, c: c1, logProbs: logits.logSoftmax().data)
-        }
+        guard !missing.isEmpty else { return }
+        let computed = step(parents: parents, previous: missing.map { $0.last ?? Vocabulary.sos })
+        store(zip(missing, computed).map { ($0, $1) })
+    }
+
+    /// The zero state that the empty history steps from (with `<sos>` as its previous token).
+    private var rootParent: Entry {
+        Entry(h: [Float](repeating: 0, count: hidden), c: [Float](repeating: 0, count: hidden), logProbs: [])
+    }
+
+    private func lookup(_ history: [Int]) -> Entry? {
         lock.lock()
-        if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
-        cache[history] = e
-        lock.unlock()
+        defer { lock.unlock() }
+        if let e = newer[history] { return e }
+        guard let e = older[history] else { return nil }
+        insertLocked(history, e)
         return e
+    }
+
+    private func store(_ entries: [([Int], Entry)]) {
+        lock.lock()
+        for (history, e) in entries { insertLocked(history, e) }
+        lock.unlock()
+    }
+
+    private func insertLocked(_ history: [Int], _ e: Entry) {
+        if newer.count >= capacity {
+            older = newer
+            newer = [:]
+            newer.reserveCapacity(capacity)
+        }
+        newer[history] = e
+    }
+
+    /// The cached entry of `history`, computed when missing from its longest cached prefix, one step per token.
+    private func entry(_ history: [Int]) -> Entry {
+        if let e = lookup(history) { return e }
+        var n = history.count - 1
+        var parent = rootParent
+        while n >= 0 {
+            if let e = lookup(Array(history[..<n])) { parent = e; break }
+            n -= 1
+        }
+        // `parent` is the state after history[..<n] (n = −1: the zero state before `<sos>`); step to the end.
+        var position = max(n, 0)
+        if n < 0 {
+            parent = step(parents: [parent], previous: [Vocabulary.sos])[0]
+            store([([], parent)])
+            position = 0
+        }
+        while position < history.count {
+            parent = step(parents: [parent], previous: [history[position]])[0]
+            position += 1
+            store([(Array(history[..<position]), parent)])
+        }
+        return parent
+    }
+
+    /// One LSTM step for B states at once: gates [B, 4H] = tokenGates[previous] + h · W_hhᵀ, then the cell, then
+    /// log-softmax(h' · W_out[:, :H]ᵀ + b) [B, V]. The pointwise part is Tensor.lstm's.
+    private func step(parents: [Entry], previous: [Int]) -> [Entry] {
+        let b = parents.count, nh = hidden, g4 = 4 * nh, v = classes
+        var gates = [Float](repeating: 0, count: b * g4)
+        var hs = [Float](repeating: 0, count: b * nh), cs = [Float](repeating: 0, count: b * nh)
+        for (i, p) in parents.enumerated() {
+            hs.replaceSubrange((i * nh)..<((i + 1) * nh), with: p.h)
+            cs.replaceSubrange((i * nh)..<((i + 1) * nh), with: p.c)
+            let row = previous[i] * g4
+            gates.replaceSubrange((i * g4)..<((i + 1) * g4), with: tokenGates[row..<(row + g4)])
+        }
+        var logits = [Float](repeating: 0, count: b * v), logProbs = [Float](repeating: 0, count: b * v)
+        gates.withUnsafeMutableBufferPointer { gp in hs.withUnsafeMutableBufferPointer { hp in
+            cs.withUnsafeMutableBufferPointer { cp in wHH.withUnsafeBufferPointer { whh in
+                BLAS.sgemm(transA: false, transB: true, m: b, n: g4, k: nh, a: hp.baseAddress!, lda: nh,
+                           b: whh.baseAddress!, ldb: nh, beta: 1, c: gp.baseAddress!, ldc: g4)
+                var tc = [Float](repeating: 0, count: nh)
+                tc.withUnsafeMutableBufferPointer { tcp in
+                    for r in 0..<b {
+                        let gi = gp.baseAddress! + r * g4, gf = gi + nh, gg = gi + 2 * nh, go = gi + 3 * nh
+                        let hb = hp.baseAddress! + r * nh, cb = cp.baseAddress! + r * nh, t = tcp.baseAddress!
+                        VectorMath.sigmoid(gi, gi, count: 2 * nh)
+                        VectorMath.tanh(gg, gg, count: nh)
+                        VectorMath.sigmoid(go, go, count: nh)
+                        for j in 0..<nh { cb[j] = gf[j] * cb[j] + gi[j] * gg[j] }
+                        VectorMath.tanh(cb, t, count: nh)
+                        for j in 0..<nh { hb[j] = go[j] * t[j] }
+                    }
+                }
+            } }
+            for r in 0..<b { for j in 0..<v { logits[r * v + j] = bOut[j] } }
+            wOut.withUnsafeBufferPointer { w in logits.withUnsafeMutableBufferPointer { lp in
+                BLAS.sgemm(transA: false, transB: true, m: b, n: v, k: nh, a: hp.baseAddress!, lda: nh,
+                           b: w.baseAddress!, ldb: outStride, beta: 1, c: lp.baseAddress!, ldc: v)
+                logProbs.withUnsafeMutableBufferPointer { Tensor.logSoftmaxRows(lp.baseAddress!, $0.baseAddress!, rows: b, n: v) }
+            } }
+        } }
+        return (0..<b).map { r in
+            Entry(h: Array(hs[(r * nh)..<((r + 1) * nh)]), c: Array(cs[(r * nh)..<((r + 1) * nh)]),
+                  logProbs: Array(logProbs[(r * v)..<((r + 1) * v)]))
+        }
     }
 }

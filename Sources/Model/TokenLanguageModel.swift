@@ -10,10 +10,14 @@ public protocol TokenLanguageModel: Sendable {
     func logProb(_ token: Int, after history: [Int]) -> Float
     /// ln P of each of `tokens` after the same history (what beam search asks per hypothesis).
     func logProbs(_ tokens: [Int], after history: [Int]) -> [Float]
+    /// Called once per search step with every live hypothesis's history before they are scored one by one: a model
+    /// that computes per history (`InternalLanguageModel`) batches the new ones here. The default does nothing.
+    func prepare(_ histories: [[Int]])
 }
 
 extension TokenLanguageModel {
     public func logProbs(_ tokens: [Int], after history: [Int]) -> [Float] { tokens.map { logProb($0, after: history) } }
+    public func prepare(_ histories: [[Int]]) {}
 }
 
 extension CharacterLM: TokenLanguageModel {}

@@ -4,7 +4,7 @@ import Foundation
 
 extension Tensor {
     /// Row-wise log-softmax of `x` viewed as [rows, n] (n = last dim), written into `out`.
-    static func logSoftmaxRows(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rows: Int, n: Int) {
+    public static func logSoftmaxRows(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rows: Int, n: Int) {
         for r in 0..<rows {
             let xr = x + r * n, yr = out + r * n
             var m = -Float.infinity

@@ -42,6 +42,26 @@ final class InternalLanguageModelTests: XCTestCase {
         }
     }
 
+    /// `prepare` (one batched step for a beam's new histories) gives the values the one-by-one path gives, with
+    /// histories of different lengths, a repeat, and a cache so small that parents are evicted in between.
+    func testPreparedBatchEqualsOneByOne() {
+        let model = SpeechRecognizer(config: tinyConfig())
+        let tokens = model.vocabulary.encode("hello there")
+        for capacity in [8_192, 1] {
+            let batched = InternalLanguageModel(speller: model.speller!, capacity: capacity)
+            let single = InternalLanguageModel(speller: model.speller!)
+            for n in 0...tokens.count {
+                let histories = [Array(tokens[..<n]), Array(tokens.prefix(max(n - 1, 0))) + [tokens[0]], Array(tokens[..<n])]
+                batched.prepare(histories)
+                for h in histories {
+                    let a = batched.distribution(after: h), b = single.distribution(after: h)
+                    XCTAssertEqual(a.count, b.count)
+                    for k in a.indices { XCTAssertEqual(a[k], b[k], accuracy: 1e-5, "capacity \(capacity), history \(h), token \(k)") }
+                }
+            }
+        }
+    }
+
     /// Subtracting κ × an LM in the search is adding κ × its negation: same hypotheses, same scores.
     func testSubtractionIsFusionOfTheNegatedModel() {
         struct Fixed: TokenLanguageModel {
