@@ -6,8 +6,9 @@
 //
 // Cost: with the context at zero, a token's input projection W_ih·[emb(y); 0] + b is a fixed row per token, computed
 // once (`tokenGates`, [V, 4H]), so a step is h·W_hhᵀ plus that row, and `prepare` steps every new history of a beam
-// in one GEMM. The states live in plain float arrays in a two-generation cache (the live beam's histories are always
-// in the newer one), so memory stays a few tens of MB whatever the audio's length.
+// in one GEMM. The states live in plain float arrays in a two-generation cache (the live beam's histories, stored or
+// looked up in the step before, are always in one of the two), so memory stays a few tens of MB whatever the audio's
+// length.
 import Foundation
 import NN
 import Tensor
@@ -121,29 +122,22 @@ public final class InternalLanguageModel: TokenLanguageModel, @unchecked Sendabl
     /// The cached entry of `history`, computed when missing from its longest cached prefix, one step per token.
     private func entry(_ history: [Int]) -> Entry {
         if let e = lookup(history) { return e }
-        var n = history.count - 1
-        var parent = rootParent
-        while n >= 0 {
-            if let e = lookup(Array(history[..<n])) { parent = e; break }
-            n -= 1
+        // k: the length of the longest cached proper prefix (−1 when none is, not even the empty history).
+        var k = history.count - 1, state = rootParent
+        while k >= 0 {
+            if let e = lookup(Array(history[..<k])) { state = e; break }
+            k -= 1
         }
-        // `parent` is the state after history[..<n] (n = −1: the zero state before `<sos>`); step to the end.
-        var position = max(n, 0)
-        if n < 0 {
-            parent = step(parents: [parent], previous: [Vocabulary.sos])[0]
-            store([([], parent)])
-            position = 0
+        // The entry of history[..<n] steps from history[..<(n − 1)] with its last token (`<sos>` for n = 0).
+        for n in (k + 1)...history.count {
+            state = step(parents: [state], previous: [n == 0 ? Vocabulary.sos : history[n - 1]])[0]
+            store([(Array(history[..<n]), state)])
         }
-        while position < history.count {
-            parent = step(parents: [parent], previous: [history[position]])[0]
-            position += 1
-            store([(Array(history[..<position]), parent)])
-        }
-        return parent
+        return state
     }
 
     /// One LSTM step for B states at once: gates [B, 4H] = tokenGates[previous] + h · W_hhᵀ, then the cell, then
-    /// log-softmax(h' · W_out[:, :H]ᵀ + b) [B, V]. The pointwise part is Tensor.lstm's.
+    /// log-softmax(h' · W_out[:, :H]ᵀ + b) [B, V]. The pointwise part is Tensor.lstm's (`Tensor.lstmPointwise`).
     private func step(parents: [Entry], previous: [Int]) -> [Entry] {
         let b = parents.count, nh = hidden, g4 = 4 * nh, v = classes
         var gates = [Float](repeating: 0, count: b * g4)
@@ -162,14 +156,8 @@ public final class InternalLanguageModel: TokenLanguageModel, @unchecked Sendabl
                 var tc = [Float](repeating: 0, count: nh)
                 tc.withUnsafeMutableBufferPointer { tcp in
                     for r in 0..<b {
-                        let gi = gp.baseAddress! + r * g4, gf = gi + nh, gg = gi + 2 * nh, go = gi + 3 * nh
-                        let hb = hp.baseAddress! + r * nh, cb = cp.baseAddress! + r * nh, t = tcp.baseAddress!
-                        VectorMath.sigmoid(gi, gi, count: 2 * nh)
-                        VectorMath.tanh(gg, gg, count: nh)
-                        VectorMath.sigmoid(go, go, count: nh)
-                        for j in 0..<nh { cb[j] = gf[j] * cb[j] + gi[j] * gg[j] }
-                        VectorMath.tanh(cb, t, count: nh)
-                        for j in 0..<nh { hb[j] = go[j] * t[j] }
+                        Tensor.lstmPointwise(gates: gp.baseAddress! + r * g4, c: cp.baseAddress! + r * nh,
+                                             h: hp.baseAddress! + r * nh, tanhC: tcp.baseAddress!, hidden: nh)
                     }
                 }
             } }

@@ -62,15 +62,8 @@ extension Tensor {
                     (hPrev.p + st).update(from: hb, count: nh)
                     (cPrev.p + st).update(from: cb, count: nh)
                     guard t < lens[b] else { continue }
-                    let gi = gates.p + r * g4, gf = gi + nh, gg = gi + 2 * nh, go = gi + 3 * nh
-                    VectorMath.sigmoid(gi, gi, count: 2 * nh)
-                    VectorMath.tanh(gg, gg, count: nh)
-                    VectorMath.sigmoid(go, go, count: nh)
-                    for j in 0..<nh { cb[j] = gf[j] * cb[j] + gi[j] * gg[j] }
-                    let tc = tanhC.p + st
-                    VectorMath.tanh(cb, tc, count: nh)
-                    let ob = outp + st
-                    for j in 0..<nh { let v = go[j] * tc[j]; hb[j] = v; ob[j] = v }
+                    lstmPointwise(gates: gates.p + r * g4, c: cb, h: hb, tanhC: tanhC.p + st, hidden: nh)
+                    (outp + st).update(from: hb, count: nh)
                 }
             }
             (outp + n * nh).update(from: h.p, count: nb * nh)
@@ -140,6 +133,21 @@ extension Tensor {
         return LSTMResult(output: packed.slice(axis: 0, 0..<(n * nh)).reshaped([nb, nt, nh]),
                           h: packed.slice(axis: 0, (n * nh)..<(n * nh + nb * nh)).reshaped([nb, nh]),
                           c: packed.slice(axis: 0, (n * nh + nb * nh)..<out.count).reshaped([nb, nh]))
+    }
+
+    /// The pointwise half of an LSTM step, in place, for one sequence: `gates` [4H] (pre-activations i, f, g, o) become
+    /// σ(i), σ(f), tanh(g), σ(o); c ← σ(f) ⊙ c + σ(i) ⊙ tanh(g); tanhC ← tanh(c); h ← σ(o) ⊙ tanhC. `Tensor.lstm` and the
+    /// internal language model's batched step share it.
+    @inline(__always)
+    public static func lstmPointwise(gates gi: UnsafeMutablePointer<Float>, c cb: UnsafeMutablePointer<Float>,
+                                     h hb: UnsafeMutablePointer<Float>, tanhC tc: UnsafeMutablePointer<Float>, hidden nh: Int) {
+        let gf = gi + nh, gg = gi + 2 * nh, go = gi + 3 * nh
+        VectorMath.sigmoid(gi, gi, count: 2 * nh)
+        VectorMath.tanh(gg, gg, count: nh)
+        VectorMath.sigmoid(go, go, count: nh)
+        for j in 0..<nh { cb[j] = gf[j] * cb[j] + gi[j] * gg[j] }
+        VectorMath.tanh(cb, tc, count: nh)
+        for j in 0..<nh { hb[j] = go[j] * tc[j] }
     }
 
     /// One LSTM step (the decoder's cell): x [B, F], h, c [B, H] → new (h, c), all on the tape.
