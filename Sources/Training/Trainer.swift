@@ -179,6 +179,8 @@ public final class Trainer {
         /// The speaker classifier's loss (unweighted) and its frame accuracy, when it applied.
         var speaker: Tensor?
         var speakerAccuracy: Float?
+        /// Minimum-WER training: the mean expected word errors over the N-best lists, when it applied.
+        var mwerExpectedErrors: Float?
     }
 
     /// Augments `examples` (VTLP, then SpecAugment, drawn in example order) and draws whether the batch streams.
@@ -200,12 +202,13 @@ public final class Trainer {
                             speakerLambda: speakerLambda)
         lastGuided = parts.guided
         lastSpeaker = parts.speaker.map { ($0.item, parts.speakerAccuracy ?? 0) }
+        lastMWER = parts.mwerExpectedErrors
         return (parts.total, parts.ce, parts.ctc)
     }
 
     /// A shard's share of each loss term's mean (all 1 for a whole batch).
     struct LossScale {
-        var ce: Float = 1, ctc: Float = 1, guided: Float = 1, speaker: Float = 1
+        var ce: Float = 1, ctc: Float = 1, guided: Float = 1, speaker: Float = 1, mwer: Float = 1
     }
 
     /// The loss of a prepared batch on `model`. `scale` multiplies the cross-entropy, CTC, guided and speaker terms
@@ -265,10 +268,18 @@ public final class Trainer {
                 adversary = l.scaled(config.speakerAdversary.weight * scale.speaker)
             }
         }
+        var mwer: (loss: Tensor, expectedErrors: Float)?
+        if augment && config.mwer.weight > 0 {
+            let lists = MinimumWERLoss.nBest(model: model, values: values, lengths: encLengths, references: examples.map(\.text),
+                                             beam: config.mwer.beam)
+            mwer = MinimumWERLoss.loss(model: model, values: values, lengths: encLengths, lists: lists, utterances: examples.count)
+        }
         func finish(_ total: Tensor, ctc: Tensor?) -> LossParts {
             var t = guided.map { total + $0 } ?? total
             if let adversary { t = t + adversary }
-            return LossParts(total: t, ce: ce, ctc: ctc, guided: guidedValue, speaker: speaker, speakerAccuracy: speakerAccuracy)
+            if let mwer { t = t + mwer.loss.scaled(config.mwer.weight * scale.mwer) }
+            return LossParts(total: t, ce: ce, ctc: ctc, guided: guidedValue, speaker: speaker, speakerAccuracy: speakerAccuracy,
+                             mwerExpectedErrors: mwer?.expectedErrors)
         }
         guard let head = model.ctcHead, config.model.ctcWeight > 0 else {
             return finish(scale.ce == 1 ? ce : ce.scaled(scale.ce), ctc: nil)
@@ -292,6 +303,8 @@ public final class Trainer {
     var lastGuided: Float?
     /// The last step's speaker loss (unweighted) and the classifier's frame accuracy, when it applied.
     var lastSpeaker: (loss: Float, accuracy: Float)?
+    /// The last step's mean expected word errors over its N-best lists (minimum-WER training), when it applied.
+    var lastMWER: Float?
 
     /// λ of the speaker adversary at `step`, or nil when it is off.
     func speakerLambda(step: Int) -> Float? {
@@ -306,6 +319,7 @@ public final class Trainer {
         var rng = state.rng
         lastGuided = nil
         lastSpeaker = nil
+        lastMWER = nil
         let (total, ce, ctc) = loss(batch: batch, augment: true, rng: &rng, samplingProbability: p,
                                     guidedWeight: config.guidedAttention.weight(step: state.step),
                                     speakerLambda: speakerLambda(step: state.step))
@@ -334,7 +348,8 @@ public final class Trainer {
         let frames = speakerFrames.map { count in (count, Float(max(count(batch), 1))) }
         return shards.map { s in
             LossScale(ce: Float(s.targetCount) / targets, ctc: Float(s.examples.count) / utterances,
-                      guided: Float(s.targetCount) / targets, speaker: frames.map { count, all in Float(count(s)) / all } ?? 1)
+                      guided: Float(s.targetCount) / targets, speaker: frames.map { count, all in Float(count(s)) / all } ?? 1,
+                      mwer: Float(s.examples.count) / utterances)
         }
     }
 
@@ -363,7 +378,9 @@ public final class Trainer {
         }
         let all = parts.values.map { $0! }
         var ce: Float = 0, ctc: Float = 0, guided: Float = 0, speaker: Float = 0, accuracy: Float = 0
+        var mwer: Float = 0, mwerShare: Float = 0
         for (r, w) in zip(all, scales) {
+            if let e = r.mwerExpectedErrors { mwer += e * w.mwer; mwerShare += w.mwer }
             ce += r.ce.item * w.ce
             ctc += (r.ctc?.item ?? 0) * w.ctc
             guided += (r.guided ?? 0) * w.guided
@@ -373,6 +390,7 @@ public final class Trainer {
         lastParts = (ce, all[0].ctc == nil ? nil : ctc)
         lastGuided = all[0].guided == nil ? nil : guided
         lastSpeaker = all.contains { $0.speaker != nil } ? (speaker, accuracy) : nil
+        lastMWER = mwerShare > 0 ? mwer / mwerShare : nil
         applyGradients()
         return all.reduce(0) { $0 + $1.total.item }
     }
@@ -407,6 +425,7 @@ public final class Trainer {
                     entry.speaker = lastSpeaker.map { Double($0.loss) }
                     entry.speakerAccuracy = lastSpeaker.map { Double($0.accuracy) }
                     entry.speakerLambda = speakerLambda(step: state.step - 1).map(Double.init)
+                    entry.mwerExpectedErrors = lastMWER.map(Double.init)
                     try log?.write(entry)
                 }
                 onProgress?(progressLine(loss: l, batches: batches.count, utts: windowUtts, audio: windowAudio, seconds: dt))

@@ -41,6 +41,8 @@ public struct TrainingLogEntry: Codable, Sendable {
     public var speaker: Double?
     public var speakerAccuracy: Double?
     public var speakerLambda: Double?
+    /// Minimum-WER training: the mean expected word errors over the batch's N-best lists (when it applied).
+    public var mwerExpectedErrors: Double?
     public var learningRate: Double?
     public var samplingProbability: Double?
     public var validLoss: Double?

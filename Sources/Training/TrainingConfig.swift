@@ -84,6 +84,16 @@ public struct SpeakerAdversaryConfig: Codable, Equatable, Sendable {
     public func lambda(step: Int) -> Float { reversal * min(Float(step) / Float(max(rampSteps, 1)), 1) }
 }
 
+/// Minimum word error rate training (Prabhavalkar et al. 2018): each training utterance is decoded by an
+/// attention-only beam search of `beam` hypotheses, and the loss gains `weight` × the expected word errors over
+/// that N-best list (probabilities renormalized over it, its mean errors subtracted). The cross-entropy and CTC
+/// terms stay. Meant for fine-tuning a trained model: a young model's lists are noise. 0 = off.
+public struct MWERConfig: Codable, Equatable, Sendable {
+    public var weight: Float = 0
+    public var beam: Int = 4
+    public init() {}
+}
+
 /// The search that scores validation and so picks the best checkpoint: beam 1 is greedy (the default). A model
 /// whose greedy output loops (a young attention decoder) is better judged with a joint CTC beam.
 public struct ValidSearchConfig: Codable, Equatable, Sendable {
@@ -126,6 +136,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var vtlp = VTLPConfig()
     /// Speaker-adversarial training of the encoder (off by default).
     public var speakerAdversary = SpeakerAdversaryConfig()
+    /// Minimum word error rate training on the model's own N-best lists (off by default).
+    public var mwer = MWERConfig()
     /// Train the encoder with its streaming (chunked) constraint on this fraction of batches (0...1).
     public var streamingFraction: Float = 0
     public var validEvery: Int = 500
@@ -179,6 +191,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         guard speakerAdversary.weight >= 0, speakerAdversary.weight.isFinite, speakerAdversary.reversal >= 0,
               speakerAdversary.reversal.isFinite, speakerAdversary.rampSteps >= 0 else {
             throw bad("speaker_adversary", "needs weight >= 0, reversal >= 0 and ramp_steps >= 0")
+        }
+        guard mwer.weight >= 0, mwer.weight.isFinite, (2...16).contains(mwer.beam) else {
+            throw bad("mwer", "needs weight >= 0 and beam in 2...16, got weight \(mwer.weight), beam \(mwer.beam)")
         }
         if speakerAdversary.weight > 0 && model.speakerClasses == 0 {
             throw bad("speaker_adversary.weight", "needs model.speaker_classes (at least the number of voices in the training manifest)")

@@ -18,16 +18,20 @@ func assertSameGradients(_ a: SpeechRecognizer, _ b: SpeechRecognizer, file: Sta
 }
 
 /// The batch `examples`, computed whole on one thread and as the weighted shards `ranges` on two (no augmentation; the
-/// guided-attention weight and speaker λ given), has the same loss and the same gradients. Returns the two-thread
-/// trainer (its replicas) and the shards' scales. Trainers write under `dir`.
+/// guided-attention weight and speaker λ given; with `training`, the forward pass's training-only terms, minimum-WER
+/// training among them), has the same loss and the same gradients. Returns the two-thread trainer (its replicas) and
+/// the shards' scales. The weights are `weights`' when given, else a fresh model's. Trainers write under `dir`.
 @discardableResult
 func assertShardsAddUp(config: TrainingConfig, data: Dataset, examples: [Example], ranges: [Range<Int>], in dir: URL,
-                       guidedWeight: Float = 0, speakerLambda: Float? = nil,
+                       guidedWeight: Float = 0, speakerLambda: Float? = nil, training: Bool = false,
+                       weights: SpeechRecognizer? = nil,
                        file: StaticString = #filePath, line: UInt = #line) throws -> (Trainer, [Trainer.LossScale]) {
     let serial = try Trainer(config: config, train: data, valid: nil, outDirectory: dir.appendingPathComponent("a").path)
+    if let weights { serial.initialize(from: weights) }
     var rng = RNG(seed: 5)
-    let whole = serial.loss(examples: examples, augment: false, rng: &rng, samplingProbability: 0, guidedWeight: guidedWeight,
-                            speakerLambda: speakerLambda).0
+    let batch = serial.prepare(examples: examples, augment: false, rng: &rng)
+    let whole = serial.forward(batch, model: serial.model, augment: training, rng: &rng, samplingProbability: 0,
+                               guidedWeight: guidedWeight, speakerLambda: speakerLambda).total
     whole.backward()
 
     var parallelConfig = config
@@ -43,7 +47,7 @@ func assertShardsAddUp(config: TrainingConfig, data: Dataset, examples: [Example
     let scales = Trainer.shardScales(shards, of: prepared, speakerFrames: speakerLambda == nil ? nil : trainer.speakerFrames)
     let totals = replicas.step(shards: shards.count) { k, m in
         var local = RNG(seed: 1)
-        return trainer.forward(shards[k], model: m, augment: false, rng: &local, samplingProbability: 0, guidedWeight: guidedWeight,
+        return trainer.forward(shards[k], model: m, augment: training, rng: &local, samplingProbability: 0, guidedWeight: guidedWeight,
                                speakerLambda: speakerLambda, scale: scales[k]).total
     }
     XCTAssertEqual(totals.reduce(0) { $0 + $1.item }, whole.item, accuracy: 1e-5 * max(1, abs(whole.item)), file: file, line: line)
