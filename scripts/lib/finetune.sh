@@ -83,6 +83,21 @@ shipped_dev_wer() {
   done
 }
 
+# default_search: the search that ships (session 27's) as `scribe eval` flags, given explicitly so that every model,
+# whatever its config.json's decoding defaults, is read with it (cycle-average, mwer-ablation, mwer-more).
+default_search=(--beam 32 --ctc-weight 0.1 --lm models/default/lm.arpa --lm-weight 0.5 --oov-penalty -3 --length-penalty 0.8
+                --ilm-weight 0.1)
+
+# default_search_dev MODEL...: each MODEL's dev WER/CER (corpus/dev.jsonl) with default_search, one line each:
+# "MODEL: dev WER W% CER C% (the default search)".
+default_search_dev() {
+  local model rates
+  for model in "$@"; do
+    rates=$(SCRIBE=$scribe eval_rates "$model" corpus/dev.jsonl "${default_search[@]}") || return 1
+    echo "$model: dev WER ${rates% *}% CER ${rates#* }% (the default search)"
+  done
+}
+
 # dev_wer NAME...: each models/NAME's dev-split WER/CER (corpus/dev.jsonl, beam 4, the model's λ, no LM).
 dev_wer() {
   local arm rates
