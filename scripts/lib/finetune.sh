@@ -1,7 +1,7 @@
 # Sourced by scripts/ablation, train-shared, train-real, train-words, train-sp, train-stage9, vtlp-ablation,
 # streaming-ablation, stage8-ablation, frontend-ablation, lr-ablation, frame-rate-ablation, width-ablation,
 # specaug-ablation, train-cycle, finish-wide, make-recipes, adversary-ablation, more-data-ablation, more-data-long,
-# more-data-100h, swa-cycles and train-deep: one --init stage of the default model's recipe (finetune), ablation pairs run side by side
+# more-data-100h, swa-cycles, train-deep, cycle-average, mwer-ablation and mwer-more: one --init stage of the default model's recipe (finetune), ablation pairs run side by side
 # (side_by_side, dev_wer, shipped_dev_wer, two_arm_rule), one-arm stages (one_arm_rule; judge_one_arm, the whole verdict), shipped weights
 # from git history (stage21_weights for stages 23, 25 and 26; stage26_weights for stage 28; stage28_weights for
 # stage 29), the new sentences for stages 25 and 26 (more_sentences) and 28 (newest_sentences).
