@@ -1,10 +1,10 @@
-# Sourced by scripts/ablation, train-shared, train-real, train-words, train-sp, train-stage9, vtlp-ablation,
+# Sourced by scripts/ablation, rebuild-data, train-shared, train-real, train-words, train-sp, train-stage9, vtlp-ablation,
 # streaming-ablation, stage8-ablation, frontend-ablation, lr-ablation, frame-rate-ablation, width-ablation,
 # specaug-ablation, train-cycle, finish-wide, make-recipes, adversary-ablation, more-data-ablation, more-data-long,
-# more-data-100h, swa-cycles, train-deep, cycle-average, mwer-ablation and mwer-more: one --init stage of the default model's recipe (finetune), ablation pairs run side by side
+# more-data-100h, swa-cycles, train-deep, cycle-average, mwer-ablation, mwer-more and mwer-longer: one --init stage of the default model's recipe (finetune), ablation pairs run side by side
 # (side_by_side, dev_wer, shipped_dev_wer, two_arm_rule), one-arm stages (one_arm_rule; judge_one_arm, the whole verdict), shipped weights
 # from git history (stage21_weights for stages 23, 25 and 26; stage26_weights for stage 28; stage28_weights for
-# stage 29), the new sentences for stages 25 and 26 (more_sentences) and 28 (newest_sentences).
+# stage 29; stage48_weights for stage 49), the new sentences for stages 25 and 26 (more_sentences) and 28 (newest_sentences).
 # mix_manifest builds a stage's training mix.
 # Run from the repository root.
 source scripts/lib/eval.sh
@@ -157,6 +157,12 @@ stage26_weights() {
 # models/default at commit fc1562e, where stage 28 shipped.
 stage28_weights() {
   history_weights "$1" models/stage28-100h fc1562e 5f8141dc23f5de1fa8eb9294467eff79706cc6340d69612fdd92a69ff34c982a
+}
+
+# stage48_weights SCRIPT: the same for models/stage48-shipped, stage 48's shipped weights (stage 49 starts from
+# them): models/default at commit 482292e, where stage 48 shipped.
+stage48_weights() {
+  history_weights "$1" models/stage48-shipped 482292e 118cf58cd661bae5841effda8fd7adc9108e81601e475d081c97feec423261ae
 }
 
 # history_weights SCRIPT DIR COMMIT SHA256: when DIR/model.safetensors is missing, writes DIR's model.safetensors,
