@@ -15,20 +15,28 @@ public enum MinimumWERLoss {
         public var errors: [Float]
     }
 
-    /// The N-best list of each utterance of a batch, by attention-only beam search on the encoder output
-    /// `values` [B, T', E] (read, not differentiated) with `beam` hypotheses, and each hypothesis' word errors
-    /// against `references` (Scribe's normalizer and jiwer's word alignment, as `scribe eval` counts them).
-    public static func nBest(model: SpeechRecognizer, values: Tensor, lengths: [Int], references: [String], beam: Int) -> [NBest] {
+    /// The N-best list of each utterance of a batch, by beam search on the encoder output `values` [B, T', E] (read,
+    /// not differentiated) with `beam` hypotheses, and each hypothesis' word errors against `references` (Scribe's
+    /// normalizer and jiwer's word alignment, as `scribe eval` counts them). The search is `scribe transcribe`'s
+    /// without a language model: joint CTC/attention with weight `ctcWeight` when the model has a CTC head
+    /// (0 = attention only), hypotheses ranked by score / length^`lengthPenalty`.
+    public static func nBest(model: SpeechRecognizer, values: Tensor, lengths: [Int], references: [String], beam: Int,
+                             ctcWeight: Float = 0, lengthPenalty: Float = 1) -> [NBest] {
         let (b, t, e) = (values.shape[0], values.shape[1], values.shape[2])
         precondition(lengths.count == b && references.count == b, "nBest: \(lengths.count) lengths and \(references.count) references for a batch of \(b)")
         var options = BeamOptions(beam: beam)
         options.nBest = beam
+        options.ctcWeight = ctcWeight
+        options.lengthPenalty = lengthPenalty
         let search = BeamSearch(options: options)
         var scorer = ScoreAccumulator(options: { var o = ScoreOptions(); o.bootstrapReplicates = 0; return o }())
         return (0..<b).map { i in
             let n = min(lengths[i], t)
             let one = Tensor(shape: [1, n, e], data: Array(values.data[(i * t * e)..<((i * t + n) * e)]))
-            let hyps = Tensor.withoutGrad { search.decode(UtteranceDecoder(model: model, values: one, length: n)) }
+            let hyps = Tensor.withoutGrad {
+                let ctc = ctcWeight > 0 ? CTCPrefixScorer(model: model, logProbs: model.ctcLogProbs(values: one, length: n), frames: n) : nil
+                return search.decode(UtteranceDecoder(model: model, values: one, length: n), ctc: ctc)
+            }
             let errors = hyps.map { h in
                 Float(scorer.add(id: "", reference: references[i], hypothesis: model.vocabulary.decode(h.tokens)).words.errors)
             }

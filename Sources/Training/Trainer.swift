@@ -269,9 +269,10 @@ public final class Trainer {
             }
         }
         var mwer: (loss: Tensor, expectedErrors: Float)?
-        if augment && config.mwer.weight > 0 {
+        if augment && config.mwer.weight > 0 && (streaming == nil || config.mwer.streaming) {
             let lists = MinimumWERLoss.nBest(model: model, values: values, lengths: encLengths, references: examples.map(\.text),
-                                             beam: config.mwer.beam)
+                                             beam: config.mwer.beam, ctcWeight: config.mwer.ctcWeight,
+                                             lengthPenalty: config.mwer.lengthPenalty)
             mwer = MinimumWERLoss.loss(model: model, values: values, lengths: encLengths, lists: lists, utterances: examples.count)
         }
         func finish(_ total: Tensor, ctc: Tensor?) -> LossParts {

@@ -84,13 +84,21 @@ public struct SpeakerAdversaryConfig: Codable, Equatable, Sendable {
     public func lambda(step: Int) -> Float { reversal * min(Float(step) / Float(max(rampSteps, 1)), 1) }
 }
 
-/// Minimum word error rate training (Prabhavalkar et al. 2018): each training utterance is decoded by an
-/// attention-only beam search of `beam` hypotheses, and the loss gains `weight` × the expected word errors over
-/// that N-best list (probabilities renormalized over it, its mean errors subtracted). The cross-entropy and CTC
-/// terms stay. Meant for fine-tuning a trained model: a young model's lists are noise. 0 = off.
+/// Minimum word error rate training (Prabhavalkar et al. 2018): each training utterance is decoded by a beam
+/// search of `beam` hypotheses, and the loss gains `weight` × the expected word errors over that N-best list
+/// (probabilities renormalized over it, its mean errors subtracted). The cross-entropy and CTC terms stay. Meant for
+/// fine-tuning a trained model: a young model's lists are noise. 0 = off.
 public struct MWERConfig: Codable, Equatable, Sendable {
     public var weight: Float = 0
     public var beam: Int = 4
+    /// λ of the N-best search: joint CTC/attention decoding when the model has a CTC head, as `scribe transcribe`
+    /// searches (`--ctc-weight`); 0 = attention only.
+    public var ctcWeight: Float = 0
+    /// The N-best search's length normalization α (`--length-penalty`): hypotheses ranked by score / length^α.
+    public var lengthPenalty: Float = 1
+    /// false: the term is left out of the batches that train the streaming (chunked) encoder, so that only
+    /// full-context batches carry it (`streaming_fraction`).
+    public var streaming: Bool = true
     public init() {}
 }
 
@@ -194,6 +202,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         }
         guard mwer.weight >= 0, mwer.weight.isFinite, (2...16).contains(mwer.beam) else {
             throw bad("mwer", "needs weight >= 0 and beam in 2...16, got weight \(mwer.weight), beam \(mwer.beam)")
+        }
+        guard (0...1).contains(mwer.ctcWeight), (0...3).contains(mwer.lengthPenalty) else {
+            throw bad("mwer", "needs ctc_weight in 0...1 and length_penalty in 0...3, got ctc_weight \(mwer.ctcWeight), length_penalty \(mwer.lengthPenalty)")
+        }
+        if mwer.weight > 0 && mwer.ctcWeight > 0 && (model.ctcWeight <= 0) {
+            throw bad("mwer.ctc_weight", "needs a model with a CTC head (model.ctc_weight > 0)")
         }
         if speakerAdversary.weight > 0 && model.speakerClasses == 0 {
             throw bad("speaker_adversary.weight", "needs model.speaker_classes (at least the number of voices in the training manifest)")

@@ -1,10 +1,13 @@
 // Minimum word error rate training: the loss's numerical gradients; its value against a by-hand computation from
 // teacher-forced sequence probabilities; lists without a spread of errors left out; the N-best lists (distinct,
 // scored as `scribe eval` scores); the shards of a data-parallel step adding up with it; its config keys and checks;
+// a joint CTC/attention N-best that is `scribe transcribe`'s search; the term left out of streaming batches when asked;
 // and a run logging the expected errors.
+import Decoding
 import Evaluation
 import Foundation
 import Model
+import NN
 import Tensor
 import TestSupport
 @testable import Training
@@ -28,6 +31,16 @@ final class MinimumWERTests: XCTestCase {
         var c = tinyTrainingConfig(steps: steps)
         c.model = model.config
         return (c, model)
+    }
+
+    /// The clip manifest in `dir` loaded for a run of `trainedConfig(steps:)` with the term on (weight 1, `beam`).
+    private func clipRun(in dir: URL, steps: Int, beam: Int) throws -> (TrainingConfig, SpeechRecognizer, Dataset) {
+        let manifest = try clipManifest(in: dir)
+        var (config, model) = try trainedConfig(steps: steps)
+        config.mwer.weight = 1
+        config.mwer.beam = beam
+        let (data, _) = try Dataset.load(try Manifest.read(manifest).entries, config: config.model, manifestPath: manifest)
+        return (config, model, data)
     }
 
     /// Three lists: the first two with a spread of errors, the third with equal errors (no gradient, left out).
@@ -120,14 +133,60 @@ final class MinimumWERTests: XCTestCase {
         XCTAssertEqual(again[0].errors[0], 0)
     }
 
+    func testJointCTCListsAreTheTranscribeSearchsNBest() throws {
+        let tiny = try tinyModel()
+        var config = tiny.config
+        config.ctcWeight = 0.5
+        let model = SpeechRecognizer(config: config)
+        let source = Dictionary(uniqueKeysWithValues: tiny.namedParameters)
+        for (name, dst) in model.namedParameters { if let src = source[name] { dst.data = src.data } }
+        XCTAssertNotNil(model.ctcHead)
+        let dir = TestPaths.tempDirectory("scribe-mwer-ctc")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let manifest = try clipManifest(in: dir)
+        let (data, _) = try Dataset.load(try Manifest.read(manifest).entries, config: model.config, manifestPath: manifest)
+        var options = BeamOptions(beam: 3)
+        options.nBest = 3
+        options.ctcWeight = 0.5
+        options.lengthPenalty = 0.8
+        var differs = false
+        for example in data.examples {
+            let (x, lengths) = SpeechRecognizer.batch([example.features])
+            let (values, encLengths) = Tensor.withoutGrad { model.encode(x, lengths: lengths) }
+            let joint = MinimumWERLoss.nBest(model: model, values: values, lengths: encLengths, references: [example.text], beam: 3,
+                                             ctcWeight: 0.5, lengthPenalty: 0.8)[0]
+            let transcribed = Transcriber(model: model, beam: options).transcribe(features: example.features, duration: 1)
+            XCTAssertEqual(joint.tokens, transcribed.hypotheses.map(\.tokens), example.text)
+            let attention = MinimumWERLoss.nBest(model: model, values: values, lengths: encLengths, references: [example.text], beam: 3,
+                                                 lengthPenalty: 0.8)[0]
+            differs = differs || attention.tokens != joint.tokens
+        }
+        XCTAssertTrue(differs, "the CTC head never changed a list")
+    }
+
+    func testTheTermCanBeLeftOutOfStreamingBatches() throws {
+        let dir = TestPaths.tempDirectory("scribe-mwer-streaming")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (base, model, data) = try clipRun(in: dir, steps: 1, beam: 3)
+        var config = base
+        var rng = RNG(seed: 1)
+        for keep in [true, false] {
+            config.mwer.streaming = keep
+            let trainer = try Trainer(config: config, train: data, valid: nil, outDirectory: dir.appendingPathComponent("\(keep)").path)
+            trainer.initialize(from: model)
+            var batch = trainer.prepare(examples: data.examples, augment: false, rng: &rng)
+            let offline = Tensor.withoutGrad { trainer.forward(batch, model: trainer.model, augment: true, rng: &rng, samplingProbability: 0) }
+            batch.streaming = ChunkSpec(chunk: 4, lookahead: 2)
+            let chunked = Tensor.withoutGrad { trainer.forward(batch, model: trainer.model, augment: true, rng: &rng, samplingProbability: 0) }
+            XCTAssertNotNil(offline.mwerExpectedErrors, "streaming: \(keep)")
+            XCTAssertEqual(chunked.mwerExpectedErrors != nil, keep, "streaming: \(keep)")
+        }
+    }
+
     func testShardsAddUpWithTheMinimumWERTerm() throws {
         let dir = TestPaths.tempDirectory("scribe-mwer-dp")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let manifest = try clipManifest(in: dir)
-        var (config, model) = try trainedConfig(steps: 1)
-        config.mwer.weight = 1
-        config.mwer.beam = 3
-        let (data, _) = try Dataset.load(try Manifest.read(manifest).entries, config: config.model, manifestPath: manifest)
+        let (config, model, data) = try clipRun(in: dir, steps: 1, beam: 3)
         let (_, scales) = try assertShardsAddUp(config: config, data: data, examples: data.examples, ranges: [0..<2, 2..<6], in: dir,
                                                 training: true, weights: model)
         XCTAssertEqual(scales.map(\.mwer), [2.0 / 6, 4.0 / 6])
@@ -156,7 +215,17 @@ final class MinimumWERTests: XCTestCase {
         let c = try TrainingConfig.load(good)
         XCTAssertEqual(c.mwer.weight, 0.5)
         XCTAssertEqual(c.mwer.beam, 6)
-        for body in [#"{"weight": 1, "beam": 1}"#, #"{"weight": -1}"#, #"{"weight": 1, "nbest": 4}"#] {
+        XCTAssertEqual(c.mwer.ctcWeight, 0)
+        XCTAssertEqual(c.mwer.lengthPenalty, 1)
+        XCTAssertTrue(c.mwer.streaming)
+        try #"{"seed": 1, "max_steps": 10, "model": {"ctc_weight": 0.3}, "mwer": {"weight": 1, "ctc_weight": 0.2, "length_penalty": 0.8, "streaming": false}}"#
+            .write(toFile: good, atomically: true, encoding: .utf8)
+        let d = try TrainingConfig.load(good)
+        XCTAssertEqual([d.mwer.ctcWeight, d.mwer.lengthPenalty], [0.2, 0.8])
+        XCTAssertFalse(d.mwer.streaming)
+        for body in [#"{"weight": 1, "beam": 1}"#, #"{"weight": -1}"#, #"{"weight": 1, "nbest": 4}"#,
+                     #"{"weight": 1, "ctc_weight": 1.5}"#, #"{"weight": 1, "length_penalty": -1}"#,
+                     #"{"weight": 1, "ctc_weight": 0.3}"#] {
             let bad = dir.appendingPathComponent("bad.json").path
             try #"{"seed": 1, "max_steps": 10, "mwer": \#(body)}"#.write(toFile: bad, atomically: true, encoding: .utf8)
             XCTAssertThrowsError(try TrainingConfig.load(bad), body) { XCTAssertTrue("\($0)".contains("mwer"), "\($0)") }
@@ -166,11 +235,7 @@ final class MinimumWERTests: XCTestCase {
     func testARunLogsTheExpectedErrors() throws {
         let dir = TestPaths.tempDirectory("scribe-mwer-run")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let manifest = try clipManifest(in: dir)
-        var (config, model) = try trainedConfig(steps: 2)
-        config.mwer.weight = 1
-        config.mwer.beam = 2
-        let (data, _) = try Dataset.load(try Manifest.read(manifest).entries, config: config.model, manifestPath: manifest)
+        let (config, model, data) = try clipRun(in: dir, steps: 2, beam: 2)
         let out = dir.appendingPathComponent("run").path
         let trainer = try Trainer(config: config, train: data, valid: nil, outDirectory: out)
         trainer.initialize(from: model)
