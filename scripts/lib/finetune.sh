@@ -60,6 +60,20 @@ print(f"{os.path.basename(out)}: {' + '.join(parts)} = {len(lines)} utterances")
 PY
 }
 
+# mix_more_real: corpus/recipe/train-more-real.jsonl, stage 26's mix (scripts/more-data-long): the words mix, the
+# 60 h corpus's new sentences, each real training clip 5 more times and the synthetic isolated words once more.
+mix_more_real() {
+  mix_manifest corpus/recipe/train-more-real.jsonl corpus/recipe/train-words.jsonl:1 corpus/recipe/more-sentences.jsonl:1 \
+    corpus/real/fsdd-train.jsonl:5 corpus/real/speechcommands-train.jsonl:5 corpus/words/train.jsonl:1
+}
+
+# mix_100h: corpus/recipe/train-100h.jsonl, stage 28's mix (scripts/more-data-100h), which stages 29–49 train on:
+# train-more-real.jsonl, the 100 h corpus's new sentences, and the real clips and isolated words once more.
+mix_100h() {
+  mix_manifest corpus/recipe/train-100h.jsonl corpus/recipe/train-more-real.jsonl:1 corpus/recipe/newest-sentences.jsonl:1 \
+    corpus/real/fsdd-train.jsonl:5 corpus/real/speechcommands-train.jsonl:5 corpus/words/train.jsonl:1
+}
+
 # side_by_side FROM MANIFEST NAME:CONFIG[:ARM_FROM] NAME:CONFIG[:ARM_FROM]: two finetune runs on MANIFEST at once, each
 # from ARM_FROM when given, else from FROM (each config should say "threads": 1), waiting for both; an ablation pair.
 side_by_side() {
