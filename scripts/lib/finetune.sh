@@ -149,6 +149,22 @@ print(f"rule: {sys.argv[2]} {'ships' if new <= base - 1 else 'does not ship'} ({
 PY
 }
 
+# two_candidate_rule LINES FIRST SECOND [PREFER]: the rule of a stage with two candidates (scripts/cycle-average,
+# mwer-longer), on the three lines of default_search_dev BASE FIRST_DIR SECOND_DIR, FIRST and SECOND naming the
+# candidates: each passes if its dev WER is at least 1 point below BASE's; of those that pass, the lowest ships, a
+# tie going to PREFER (first or second; default first). Prints the verdict.
+two_candidate_rule() {
+  python3 - "$1" "$2" "$3" "${4:-first}" <<'PY'
+import re, sys
+lines, first, second, prefer = sys.argv[1:]
+base, w1, w2 = (float(re.search(r"dev WER ([0-9.]+)%", l).group(1)) for l in lines.strip().splitlines())
+passing = sorted([(w1, 0 if prefer == "first" else 1, first), (w2, 0 if prefer == "second" else 1, second)])
+passing = [p for p in passing if p[0] <= base - 1]
+print(f"rule: {passing[0][2]} ships ({passing[0][0]}% against {base}%)" if passing
+      else f"rule: neither ships ({first} {w1}%, {second} {w2}%, against {base}%)")
+PY
+}
+
 # judge_one_arm LM BASELINE DIR: the end of a one-arm stage (train-cycle, swa-cycles, more-data-long, more-data-100h,
 # train-deep): the dev WERs of BASELINE and DIR with the search that ships (shipped_dev_wer), the rule's verdict for
 # DIR, named by its basename (one_arm_rule), and DIR's test table (scripts/evaluate-model, which the choice does not use).
