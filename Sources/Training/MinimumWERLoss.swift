@@ -9,10 +9,12 @@ import NN
 import Tensor
 
 public enum MinimumWERLoss {
-    /// One utterance's N-best list: the hypotheses' tokens (without sos/eos) and their word errors.
+    /// One utterance's N-best list: the hypotheses' tokens (without sos/eos), their word errors and, from `nBest`, the
+    /// search's joint log scores ((1 − λ) attention + λ CTC, not length-normalized).
     public struct NBest: Sendable {
         public var tokens: [[Int]]
         public var errors: [Float]
+        public var scores: [Float]? = nil
     }
 
     /// The N-best list of each utterance of a batch, by beam search on the encoder output `values` [B, T', E] (read,
@@ -40,7 +42,7 @@ public enum MinimumWERLoss {
             let errors = hyps.map { h in
                 Float(scorer.add(id: "", reference: references[i], hypothesis: model.vocabulary.decode(h.tokens)).words.errors)
             }
-            return NBest(tokens: hyps.map(\.tokens), errors: errors)
+            return NBest(tokens: hyps.map(\.tokens), errors: errors, scores: hyps.map(\.logProb))
         }
     }
 
@@ -49,7 +51,12 @@ public enum MinimumWERLoss {
     /// its list and W̄ the list's mean errors. Lists with fewer than two hypotheses or equal errors carry no
     /// gradient and are left out. Returns nil when no list is left, else the loss and the mean expected errors
     /// Σ_i P̂(y_i) W(y_i) of the lists used.
-    public static func loss(model: SpeechRecognizer, values: Tensor, lengths: [Int], lists: [NBest], utterances: Int) -> (loss: Tensor, expectedErrors: Float)? {
+    /// With `attentionWeight` w (1 − λ of a joint search), each hypothesis' log-probability before renormalizing is
+    /// instead w × its speller log-probability + the rest of its list score (`NBest.scores` − w × that
+    /// log-probability, a constant): its value is the search's joint score and its gradient w × the speller's, so P̂ is
+    /// the search's own ranking. Needs the lists' scores.
+    public static func loss(model: SpeechRecognizer, values: Tensor, lengths: [Int], lists: [NBest], utterances: Int,
+                            attentionWeight: Float? = nil) -> (loss: Tensor, expectedErrors: Float)? {
         let used = lists.indices.filter { i in
             let w = lists[i].errors
             return w.count >= 2 && w.contains { $0 != w[0] }
@@ -70,7 +77,17 @@ public enum MinimumWERLoss {
         let (u, v) = (logits.shape[1], logits.shape[2])
         var pick = [Float](repeating: 0, count: rows * u * v)
         for (r, target) in targets.enumerated() { for (j, tok) in target.enumerated() { pick[(r * u + j) * v + tok] = 1 } }
-        let sequence = (logits.logSoftmax() * Tensor(shape: [rows, u, v], data: pick)).sum(axis: 2).sum(axis: 1)  // [R]
+        var sequence = (logits.logSoftmax() * Tensor(shape: [rows, u, v], data: pick)).sum(axis: 2).sum(axis: 1)  // [R]
+        if let w = attentionWeight {
+            let scores = used.flatMap { i -> [Float] in
+                guard let s = lists[i].scores, s.count == lists[i].tokens.count else {
+                    preconditionFailure("MinimumWERLoss.loss: attentionWeight needs each list's search scores (nBest gives them)")
+                }
+                return s
+            }
+            let rest = zip(scores, sequence.data).map { $0 - w * $1 }
+            sequence = sequence.scaled(w) + Tensor(shape: [rows], data: rest)
+        }
         // Lists padded to n: a missing hypothesis points at row 0 and gets −1e9, so its renormalized probability is 0.
         var index = [Int](), mask = [Float](), centered = [Float]()
         var row = 0

@@ -273,7 +273,8 @@ public final class Trainer {
             let lists = MinimumWERLoss.nBest(model: model, values: values, lengths: encLengths, references: examples.map(\.text),
                                              beam: config.mwer.beam, ctcWeight: config.mwer.ctcWeight,
                                              lengthPenalty: config.mwer.lengthPenalty)
-            mwer = MinimumWERLoss.loss(model: model, values: values, lengths: encLengths, lists: lists, utterances: examples.count)
+            mwer = MinimumWERLoss.loss(model: model, values: values, lengths: encLengths, lists: lists, utterances: examples.count,
+                                       attentionWeight: config.mwer.searchScores ? 1 - config.mwer.ctcWeight : nil)
         }
         func finish(_ total: Tensor, ctc: Tensor?) -> LossParts {
             var t = guided.map { total + $0 } ?? total

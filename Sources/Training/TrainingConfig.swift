@@ -99,6 +99,10 @@ public struct MWERConfig: Codable, Equatable, Sendable {
     /// false: the term is left out of the batches that train the streaming (chunked) encoder, so that only
     /// full-context batches carry it (`streaming_fraction`).
     public var streaming: Bool = true
+    /// true: each list's probabilities are the search's own joint scores ((1 − λ) attention + λ CTC, the CTC part a
+    /// constant), so the term ranks the list as the search that made it does; false: the speller's alone (stages 46-51).
+    /// Matters only with `ctcWeight` > 0.
+    public var searchScores: Bool = false
     public init() {}
 }
 

@@ -1,8 +1,8 @@
 // Minimum word error rate training: the loss's numerical gradients; its value against a by-hand computation from
 // teacher-forced sequence probabilities; lists without a spread of errors left out; the N-best lists (distinct,
 // scored as `scribe eval` scores); the shards of a data-parallel step adding up with it; its config keys and checks;
-// a joint CTC/attention N-best that is `scribe transcribe`'s search; the term left out of streaming batches when asked;
-// and a run logging the expected errors.
+// a joint CTC/attention N-best that is `scribe transcribe`'s search; the lists renormalized by the search's own scores;
+// the term left out of streaming batches when asked; and a run logging the expected errors.
 import Decoding
 import Evaluation
 import Foundation
@@ -103,6 +103,53 @@ final class MinimumWERTests: XCTestCase {
         XCTAssertNil(MinimumWERLoss.loss(model: model, values: values, lengths: lengths, lists: [lists[2]], utterances: 1))
     }
 
+    /// With search scores (`attentionWeight`), P̂ is the softmax of the lists' scores, and the gradient is the
+    /// attention weight times that of a loss whose list scores are w × the speller's log-probabilities + constants.
+    func testSearchScoresSetTheListProbabilitiesAndScaleTheSpellersGradient() throws {
+        let model = try tinyModel()
+        let shape = encoderShape(model, frames: 24)
+        let values = seededTensor(shape, -0.5, 0.5, seed: 10)
+        let lengths = [shape[1], shape[1] - 2, shape[1]]
+        var scored = lists
+        scored[0].scores = [-3, -1.5, -4]
+        scored[1].scores = [-2, -2.5]
+        scored[2].scores = [-1, -1]
+        let w: Float = 0.7
+        let (loss, expected) = try XCTUnwrap(Tensor.withoutGrad {
+            MinimumWERLoss.loss(model: model, values: values, lengths: lengths, lists: scored, utterances: 3, attentionWeight: w)
+        })
+        var risk = 0.0, errors = 0.0
+        for i in 0..<2 {
+            let z = scored[i].scores!.map { exp(Double($0)) }.reduce(0, +)
+            let mean = scored[i].errors.reduce(0, +) / Float(scored[i].errors.count)
+            for (s, e) in zip(scored[i].scores!, scored[i].errors) {
+                risk += exp(Double(s)) / z * Double(e - mean)
+                errors += exp(Double(s)) / z * Double(e)
+            }
+        }
+        XCTAssertEqual(Double(loss.item), risk / 3, accuracy: 1e-5)
+        XCTAssertEqual(Double(expected), errors / 2, accuracy: 1e-5)
+        // The gradient: constants c = scores − w × log P at the unperturbed weights; perturbed, the lists' scores are
+        // c + w × log P, the same value on the tape and through central differences.
+        func speller(_ list: MinimumWERLoss.NBest, _ utterance: Int) -> [Float] {
+            list.tokens.map { tokens in
+                let logits = Tensor.withoutGrad {
+                    model.decodeTeacherForced(values: values.indexSelect([utterance], axis: 0), lengths: [lengths[utterance]],
+                                              inputs: [[Vocabulary.sos] + tokens]).logSoftmax()
+                }
+                let v = logits.shape[2]
+                return (tokens + [Vocabulary.eos]).enumerated().reduce(Float(0)) { $0 + logits.data[$1.offset * v + $1.element] }
+            }
+        }
+        let constants = (0..<3).map { i in zip(scored[i].scores!, speller(scored[i], i)).map { $0 - w * $1 } }
+        let small = model.namedParameters.filter { $0.0.hasPrefix("decoder.") && $0.1.count <= 64 }
+        assertGradients([("values", values)] + small, eps: 1e-2, atol: 2e-3, rtol: 3e-2) {
+            var moved = scored
+            for i in 0..<3 { moved[i].scores = zip(constants[i], speller(scored[i], i)).map { $0 + w * $1 } }
+            return MinimumWERLoss.loss(model: model, values: values, lengths: lengths, lists: moved, utterances: 3, attentionWeight: w)!.loss
+        }
+    }
+
     func testNBestListsAreDistinctAndScoredAsEvalScoresThem() throws {
         let model = try tinyModel()
         let dir = TestPaths.tempDirectory("scribe-mwer-nbest")
@@ -157,6 +204,7 @@ final class MinimumWERTests: XCTestCase {
                                              ctcWeight: 0.5, lengthPenalty: 0.8)[0]
             let transcribed = Transcriber(model: model, beam: options).transcribe(features: example.features, duration: 1)
             XCTAssertEqual(joint.tokens, transcribed.hypotheses.map(\.tokens), example.text)
+            XCTAssertEqual(joint.scores, transcribed.hypotheses.map(\.logProb), example.text)
             let attention = MinimumWERLoss.nBest(model: model, values: values, lengths: encLengths, references: [example.text], beam: 3,
                                                  lengthPenalty: 0.8)[0]
             differs = differs || attention.tokens != joint.tokens
@@ -223,6 +271,10 @@ final class MinimumWERTests: XCTestCase {
         let d = try TrainingConfig.load(good)
         XCTAssertEqual([d.mwer.ctcWeight, d.mwer.lengthPenalty], [0.2, 0.8])
         XCTAssertFalse(d.mwer.streaming)
+        XCTAssertFalse(d.mwer.searchScores)
+        try #"{"seed": 1, "max_steps": 10, "model": {"ctc_weight": 0.3}, "mwer": {"weight": 1, "ctc_weight": 0.2, "search_scores": true}}"#
+            .write(toFile: good, atomically: true, encoding: .utf8)
+        XCTAssertTrue(try TrainingConfig.load(good).mwer.searchScores)
         for body in [#"{"weight": 1, "beam": 1}"#, #"{"weight": -1}"#, #"{"weight": 1, "nbest": 4}"#,
                      #"{"weight": 1, "ctc_weight": 1.5}"#, #"{"weight": 1, "length_penalty": -1}"#,
                      #"{"weight": 1, "ctc_weight": 0.3}"#] {
