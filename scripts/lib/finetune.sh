@@ -99,8 +99,9 @@ shipped_dev_wer() {
 
 # default_search: the search that ships (session 27's) as `scribe eval` flags, given explicitly so that every model,
 # whatever its config.json's decoding defaults, is read with it (cycle-average, mwer-ablation, mwer-more).
-default_search=(--beam 32 --ctc-weight 0.1 --lm models/default/lm.arpa --lm-weight 0.5 --oov-penalty -3 --length-penalty 0.8
-                --ilm-weight 0.1)
+# default_scoring is the same search without its beam (scripts/mwer-joint reads the streaming search at beam 4 with it).
+default_scoring=(--ctc-weight 0.1 --lm models/default/lm.arpa --lm-weight 0.5 --oov-penalty -3 --length-penalty 0.8 --ilm-weight 0.1)
+default_search=(--beam 32 "${default_scoring[@]}")
 
 # default_search_dev MODEL...: each MODEL's dev WER/CER (corpus/dev.jsonl) with default_search, one line each:
 # "MODEL: dev WER W% CER C% (the default search)".
@@ -150,9 +151,9 @@ PY
 }
 
 # two_candidate_rule LINES FIRST SECOND [PREFER]: the rule of a stage with two candidates (scripts/cycle-average,
-# mwer-longer), on the three lines of default_search_dev BASE FIRST_DIR SECOND_DIR, FIRST and SECOND naming the
-# candidates: each passes if its dev WER is at least 1 point below BASE's; of those that pass, the lowest ships, a
-# tie going to PREFER (first or second; default first). Prints the verdict.
+# mwer-longer, mwer-ablation), on the three lines of default_search_dev BASE FIRST_DIR SECOND_DIR, FIRST and SECOND
+# naming the candidates: each passes if its dev WER is at least 1 point below BASE's; of those that pass, the lowest
+# ships, a tie going to PREFER (first or second; default first). Prints the verdict.
 two_candidate_rule() {
   python3 - "$1" "$2" "$3" "${4:-first}" <<'PY'
 import re, sys
